@@ -1,0 +1,47 @@
+"""The gazette application: ``create_app`` wires settings, extensions and blueprints."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, from_environment, instance_path
+from .extensions import csrf, db, login_manager, migrate
+from .models.types import render_item
+
+
+def create_app(test_config: dict | None = None, instance: Path | str | None = None) -> Flask:
+    """Build the app. ``instance`` (or GAZETTE_INSTANCE) is the folder of runtime data;
+    ``test_config`` overrides settings read from the environment."""
+    instance = Path(instance).resolve() if instance else instance_path()
+    instance.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(instance))
+    app.config.from_mapping(from_environment(instance))
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=app.config["LOG_LEVEL"],
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True, render_item=render_item)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import models  # noqa: F401  (registers every table)
+    from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .errors import init_app as init_errors
+    from .public.views import bp as public_bp
+    from .staff.views import bp as staff_bp
+
+    for blueprint in (auth_bp, staff_bp, public_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # JSON API: no cookies are trusted there, so no CSRF token
+    init_errors(app)
+
+    from . import cli, templating
+    cli.init_app(app)
+    templating.init_app(app)
+    return app

@@ -1,0 +1,57 @@
+"""Settings, read from environment variables. Every setting is documented in README.md.
+
+The instance folder (``GAZETTE_INSTANCE``, default ``instance/`` beside the package) holds all
+runtime data: the SQLite database, the file store, the search index, generated PDFs, backups.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("GAZETTE_INSTANCE") or PROJECT_ROOT / "instance").resolve()
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance: Path) -> str:
+    """GAZETTE_SECRET_KEY, or a key generated once and kept in the instance (mode 600)."""
+    key = os.environ.get("GAZETTE_SECRET_KEY")
+    if key:
+        return key
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_environment(instance: Path) -> dict:
+    """The configuration mapping for ``app.config``."""
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'gazette.sqlite3'}"
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "GAZETTE_PROVINCE": os.environ.get("GAZETTE_PROVINCE", "Sơn La"),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("GAZETTE_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("GAZETTE_LOGIN_LOCK_MINUTES", "15")),
+        "PASSWORD_MIN_LENGTH": int(os.environ.get("GAZETTE_PASSWORD_MIN_LENGTH", "10")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("GAZETTE_SECURE_COOKIES", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("GAZETTE_SESSION_MINUTES", "480")) * 60,
+        "PAGE_SIZE": 50,
+        "LOG_LEVEL": os.environ.get("GAZETTE_LOG_LEVEL", "INFO"),
+    }

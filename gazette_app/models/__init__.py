@@ -1,0 +1,10 @@
+"""All models, imported here so that Alembic and the app see every table."""
+from .audit import AuditEvent
+from .document import Document, DocumentFile, DocumentRelation, DuplicateFlag, Issuer
+from .issue import Issue, IssueEntry, IssueNumber
+from .user import Role, User
+from .volume import Volume, volume_issues
+
+__all__ = ["AuditEvent", "Document", "DocumentFile", "DocumentRelation", "DuplicateFlag",
+           "Issue", "IssueEntry", "IssueNumber", "Issuer", "Role", "User", "Volume",
+           "volume_issues"]

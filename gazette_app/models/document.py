@@ -1,0 +1,161 @@
+"""Documents of the province, their issuers, files, relations and duplicate flags."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..vocabulary import STATUS_LABELS
+from .types import UTCDateTime, utcnow
+
+DOCUMENT_STATES = {
+    "received": "Đã tiếp nhận",
+    "ready": "Sẵn sàng đăng",
+    "published": "Đã đăng Công báo",
+    "withdrawn": "Loại bỏ (trùng)",
+}
+
+
+class Issuer(db.Model):
+    """An issuing organ: "HĐND tỉnh", "UBND tỉnh", "HĐND xã Chiềng Hặc"."""
+
+    __tablename__ = "issuers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    code: Mapped[str] = mapped_column(String(200), unique=True)  # URL slug: "hdnd-xa-chieng-hac"
+    level: Mapped[str] = mapped_column(String(16), default="province")
+
+    def __repr__(self) -> str:
+        return f"<Issuer {self.name}>"
+
+
+class Document(db.Model):
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_key", "issuer_id", "notation_key", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id"))
+    notation: Mapped[str] = mapped_column(String(64))  # as printed: "37/2026/QĐ-UBND"
+    notation_key: Mapped[str] = mapped_column(String(64))  # folded, for matching
+    seq: Mapped[int] = mapped_column()
+    year: Mapped[int] = mapped_column(index=True)  # of the notation, else of the issued date
+    type_code: Mapped[str] = mapped_column(String(8))
+    issuer_code: Mapped[str] = mapped_column(String(32))
+    legal: Mapped[bool] = mapped_column(default=False)
+    doc_type: Mapped[str] = mapped_column(String(120))
+    abstract: Mapped[str] = mapped_column(Text)
+    signer: Mapped[str] = mapped_column(String(200), default="")
+    issued: Mapped[date] = mapped_column()
+    effective: Mapped[date | None] = mapped_column()
+    expires: Mapped[date | None] = mapped_column()
+    field: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(24), default="in_force")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    # "flagged" while a probable duplicate waits for staff review.
+    review: Mapped[str] = mapped_column(String(16), default="ok", index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Identity in the source feed (sha256 of its URL or of the record): makes imports idempotent.
+    source_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    source_url: Mapped[str] = mapped_column(Text, default="")
+    source_files: Mapped[list] = mapped_column(JSON, default=list)
+    view_count: Mapped[int] = mapped_column(default=0)
+    download_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    issuer: Mapped[Issuer] = relationship(lazy="joined")
+    files: Mapped[list[DocumentFile]] = relationship(back_populates="document",
+                                                      cascade="all, delete-orphan")
+    flags: Mapped[list[DuplicateFlag]] = relationship(
+        foreign_keys="DuplicateFlag.document_id", back_populates="document",
+        cascade="all, delete-orphan")
+
+    AUDITED = ("notation", "doc_type", "abstract", "signer", "issued", "effective", "expires",
+               "field", "status", "state", "review", "legal")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def state_label(self) -> str:
+        return DOCUMENT_STATES.get(self.state, self.state)
+
+    @property
+    def open_flags(self) -> list[DuplicateFlag]:
+        return [flag for flag in self.flags if flag.resolved_at is None]
+
+    def audit_state(self) -> dict:
+        state = {name: getattr(self, name) for name in self.AUDITED}
+        state["issuer"] = self.issuer.name if self.issuer else None
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in state.items()}
+
+    def __repr__(self) -> str:
+        return f"<Document {self.notation} {self.issuer.name if self.issuer else ''}>"
+
+
+class DocumentFile(db.Model):
+    """A file of a document in the content-addressed store (the sha256 names the bytes)."""
+
+    __tablename__ = "document_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             index=True)
+    role: Mapped[str] = mapped_column(String(16))  # original | pdf | attachment
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column()
+    media_type: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(255))  # shown to users, never a path
+    page_count: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="files")
+
+
+class DocumentRelation(db.Model):
+    """amends / replaces / repeals / corrects / guides; the target may be outside the archive."""
+
+    __tablename__ = "document_relations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                           index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    target_text: Mapped[str] = mapped_column(String(255), default="")
+    confirmed: Mapped[bool] = mapped_column(default=False)
+
+
+class DuplicateFlag(db.Model):
+    """A probable duplicate found on import, kept for staff to decide on."""
+
+    __tablename__ = "duplicate_flags"
+    __table_args__ = (UniqueConstraint("document_id", "candidate_id"),)
+
+    REASONS = {
+        "same_notation": "Trùng cơ quan ban hành, số ký hiệu và năm",
+        "similar_abstract": "Trích yếu gần như trùng",
+    }
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(32))
+    similarity: Mapped[float] = mapped_column(Float, default=1.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(16))  # distinct | duplicate
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    document: Mapped[Document] = relationship(foreign_keys=[document_id], back_populates="flags")
+    candidate: Mapped[Document] = relationship(foreign_keys=[candidate_id])
+
+    @property
+    def reason_label(self) -> str:
+        return self.REASONS.get(self.reason, self.reason)

@@ -1,0 +1,88 @@
+"""Numbered gazette issues and their ordered entries."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .document import Document
+from .types import UTCDateTime, utcnow
+
+ISSUE_STATES = {"draft": "Bản nháp", "approved": "Đã duyệt", "published": "Đã phát hành"}
+
+
+class Issue(db.Model):
+    """One publication: "Số 12" or a double issue "Số 44 + 45", with its date."""
+
+    __tablename__ = "issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    date: Mapped[date] = mapped_column()
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    page_mode: Mapped[str] = mapped_column(String(8), default="issue")  # issue | year
+    first_page: Mapped[int] = mapped_column(default=1)
+    page_count: Mapped[int | None] = mapped_column()
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    gap_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    numbers: Mapped[list[IssueNumber]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="IssueNumber.number")
+    entries: Mapped[list[IssueEntry]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="IssueEntry.position")
+
+    @property
+    def number_list(self) -> list[int]:
+        return [n.number for n in self.numbers]
+
+    @property
+    def label(self) -> str:
+        """"Số 44 + 45"."""
+        return "Số " + " + ".join(f"{n:02d}" for n in self.number_list)
+
+    @property
+    def state_label(self) -> str:
+        return ISSUE_STATES.get(self.state, self.state)
+
+    def __repr__(self) -> str:
+        return f"<Issue {self.label}/{self.year} {self.state}>"
+
+
+class IssueNumber(db.Model):
+    """A number taken by an issue; unique per year, so a number is never reused."""
+
+    __tablename__ = "issue_numbers"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column()
+    number: Mapped[int] = mapped_column()
+
+    issue: Mapped[Issue] = relationship(back_populates="numbers")
+
+
+class IssueEntry(db.Model):
+    """A document placed in an issue, with the physical page on which it starts."""
+
+    __tablename__ = "issue_entries"
+    __table_args__ = (UniqueConstraint("issue_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    part: Mapped[str] = mapped_column(String(8))  # legal | other
+    start_page: Mapped[int | None] = mapped_column()
+    page_count: Mapped[int | None] = mapped_column()
+
+    issue: Mapped[Issue] = relationship(back_populates="entries")
+    document: Mapped[Document] = relationship()

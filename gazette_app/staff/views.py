@@ -1,0 +1,169 @@
+"""Staff UI under /staff/: documents, duplicate review, audit trail, accounts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+from sqlalchemy import func, or_, select
+
+from search_index.analysis import fold, nfc
+
+from ..auth.access import require_role, role_required
+from ..extensions import db
+from ..models import AuditEvent, Document, DuplicateFlag, Issuer, Role, User
+from ..schemas import DocumentFieldsSchema
+from ..services import documents as document_service
+from ..services.users import AccountError, create_user, update_user
+from ..vocabulary import STATUS_LABELS
+
+bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+
+
+@bp.before_request
+def staff_only():
+    """Every staff route needs a signed-in account (editor or above)."""
+    require_role(Role.EDITOR)
+
+
+@bp.route("/")
+def dashboard():
+    by_state = dict(db.session.execute(
+        select(Document.state, func.count()).group_by(Document.state)).all())
+    flagged = db.session.scalar(select(func.count()).select_from(Document)
+                                .where(Document.review == "flagged"))
+    recent = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(10)).all()
+    return render_template("staff/dashboard.html", by_state=by_state, flagged=flagged,
+                           recent=recent)
+
+
+def _document_filters() -> tuple[list, dict]:
+    args = {k: nfc(request.args.get(k, ""))[:200] for k in
+            ("q", "issuer", "doc_type", "legal", "status", "year", "review", "state")}
+    conditions = []
+    if args["q"]:
+        # Staff look documents up by notation or abstract words, typed with or without accents.
+        words = fold(args["q"]).upper().replace(" ", "")
+        conditions.append(or_(Document.notation_key.contains(words, autoescape=True),
+                              Document.abstract.contains(args["q"], autoescape=True)))
+    if args["issuer"].isdigit():
+        conditions.append(Document.issuer_id == int(args["issuer"]))
+    if args["doc_type"]:
+        conditions.append(Document.doc_type == args["doc_type"])
+    if args["legal"] in ("1", "0"):
+        conditions.append(Document.legal.is_(args["legal"] == "1"))
+    if args["status"] in STATUS_LABELS:
+        conditions.append(Document.status == args["status"])
+    if args["year"].isdigit():
+        conditions.append(Document.year == int(args["year"]))
+    if args["review"] in ("ok", "flagged"):
+        conditions.append(Document.review == args["review"])
+    if args["state"]:
+        conditions.append(Document.state == args["state"])
+    return conditions, args
+
+
+@bp.route("/documents")
+def documents():
+    conditions, args = _document_filters()
+    query = select(Document).where(*conditions).order_by(Document.issued.desc(),
+                                                         Document.id.desc())
+    page = db.paginate(query, per_page=50, max_per_page=200, error_out=False)
+    issuers = db.session.scalars(select(Issuer).order_by(Issuer.name)).all()
+    doc_types = db.session.scalars(select(Document.doc_type).distinct()
+                                   .order_by(Document.doc_type)).all()
+    years = db.session.scalars(select(Document.year).distinct().order_by(Document.year)).all()
+    return render_template("staff/documents.html", page=page, args=args, issuers=issuers,
+                           doc_types=doc_types, years=years, statuses=STATUS_LABELS)
+
+
+def _document_or_404(document_id: int) -> Document:
+    document = db.session.get(Document, document_id)
+    if document is None:
+        abort(404)
+    return document
+
+
+@bp.route("/documents/<int:document_id>")
+def document(document_id: int):
+    doc = _document_or_404(document_id)
+    flags = db.session.scalars(select(DuplicateFlag).where(or_(
+        DuplicateFlag.document_id == doc.id, DuplicateFlag.candidate_id == doc.id))).all()
+    trail = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == "document", AuditEvent.object_id == str(doc.id))
+        .order_by(AuditEvent.id.desc())).all()
+    return render_template("staff/document.html", doc=doc, flags=flags, trail=trail,
+                           statuses=STATUS_LABELS, errors={})
+
+
+@bp.route("/documents/<int:document_id>/edit", methods=["POST"])
+def edit_document(document_id: int):
+    doc = _document_or_404(document_id)
+    if doc.state == "published":
+        flash("Văn bản đã đăng Công báo không sửa được; hãy tiếp nhận văn bản đính chính.", "error")
+        return redirect(url_for(".document", document_id=doc.id))
+    try:
+        values = DocumentFieldsSchema().load(request.form.to_dict())
+    except ValidationError as error:
+        flash("Chưa lưu: kiểm tra các trường được đánh dấu.", "error")
+        return render_template("staff/document.html", doc=doc, flags=[], trail=[],
+                               statuses=STATUS_LABELS, errors=error.messages), 400
+    document_service.update_metadata(doc, values)
+    flash("Đã lưu thông tin văn bản.", "success")
+    return redirect(url_for(".document", document_id=doc.id))
+
+
+@bp.route("/flags/<int:flag_id>/resolve", methods=["POST"])
+def resolve_flag(flag_id: int):
+    flag = db.session.get(DuplicateFlag, flag_id)
+    if flag is None:
+        abort(404)
+    resolution = request.form.get("resolution", "")
+    if resolution not in ("distinct", "duplicate"):
+        abort(400)
+    document_service.resolve_flag(flag, resolution, current_user)
+    flash("Đã ghi nhận kết quả xem xét trùng lặp.", "success")
+    return redirect(url_for(".document", document_id=flag.document_id))
+
+
+@bp.route("/audit")
+def audit():
+    action = nfc(request.args.get("action", ""))[:64]
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    page = db.paginate(query, per_page=100, max_per_page=500, error_out=False)
+    return render_template("staff/audit.html", page=page, action=action)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def users():
+    if request.method == "POST":
+        try:
+            create_user(request.form.get("username", ""), request.form.get("password", ""),
+                        request.form.get("role", "editor"), request.form.get("full_name", ""))
+            flash("Đã tạo tài khoản.", "success")
+            return redirect(url_for(".users"))
+        except AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    accounts = db.session.scalars(select(User).order_by(User.username)).all()
+    return render_template("staff/users.html", accounts=accounts, roles=list(Role))
+
+
+@bp.route("/users/<int:user_id>", methods=["POST"])
+@role_required(Role.ADMIN)
+def update_account(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if user.id == current_user.id and request.form.get("role") != Role.ADMIN.value:
+        flash("Không thể tự bỏ quyền quản trị của chính mình.", "error")
+        return redirect(url_for(".users"))
+    try:
+        update_user(user, request.form.get("role", user.role), request.form.get("active") == "1")
+        flash("Đã cập nhật tài khoản.", "success")
+    except AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for(".users"))
