@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     app.config.from_mapping(from_environment(instance))
     if test_config:
         app.config.update(test_config)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
@@ -33,6 +34,7 @@ def _password(env_name: str) -> str:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--username", prompt="Tên đăng nhập")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.EDITOR.value,
               show_default=True)
@@ -49,6 +51,7 @@ def create_user_command(username: str, role: str, full_name: str, password_env: 
 
 
 @click.command("set-password")
+@with_appcontext
 @click.argument("username")
 @click.option("--password-env", default=PASSWORD_ENV, show_default=True)
 def set_password_command(username: str, password_env: str) -> None:
@@ -64,6 +67,7 @@ def set_password_command(username: str, password_env: str) -> None:
 
 
 @click.command("import-records")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_records_command(path: Path) -> None:
     """Import document metadata from a JSON Lines file (idempotent)."""
@@ -79,6 +83,7 @@ def _run_import(path: Path) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load the bundled demo gazette into this instance (idempotent) and a demo admin."""
     _run_import(DEMO_RECORDS)

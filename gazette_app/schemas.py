@@ -4,7 +4,7 @@ Messages are Vietnamese: they are shown to staff as they are.
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from search_index.analysis import nfc
 
@@ -66,6 +66,18 @@ class DocumentFieldsSchema(Schema):
     expires = fields.Date(load_default=None, allow_none=True, error_messages=BAD_DATE)
     field = Text(load_default="", allow_none=True, validate=validate.Length(max=120))
     status = Status(load_default="in_force", allow_none=True)
+
+    @pre_load
+    def blank_means_absent(self, data, **kwargs):
+        """HTML forms send "" for an empty optional field: read it as "not given"."""
+        if not isinstance(data, dict):
+            return data
+        return {k: (None if isinstance(v, str) and not v.strip() and k in self._optional else v)
+                for k, v in data.items()}
+
+    @property
+    def _optional(self) -> set[str]:
+        return {name for name, field in self.fields.items() if not field.required}
 
 
 class ImportRecordSchema(DocumentFieldsSchema):

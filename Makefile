@@ -1,0 +1,40 @@
+# Two set-up commands for a fresh Debian machine with Python 3.11:
+#   make run   - creates .venv, installs, migrates, loads the demo, serves on http://127.0.0.1:5000
+#   make test  - creates .venv if missing, installs dev requirements, runs the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test serve migrate demo system-deps clean
+
+$(BIN)/python:
+	@scripts/ensure-venv.sh $(PYTHON) $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+system-deps:
+	@scripts/system-deps.sh
+
+migrate: $(VENV)/.runtime-installed
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo
+
+run: system-deps demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: system-deps $(VENV)/.dev-installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Debian packages the gazette needs beyond Python. Installs only what is missing, as root;
+# otherwise prints the apt-get command to run. Each later capability adds its packages here.
+set -euo pipefail
+# command or file that proves the package is there -> Debian package
+declare -A needs=()
+missing=()
+for probe in "${!needs[@]}"; do
+  if ! command -v "$probe" >/dev/null 2>&1 && [ ! -e "$probe" ]; then
+    missing+=("${needs[$probe]}")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "missing Debian packages: ${missing[*]}" >&2
+  echo "run: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
