@@ -3,7 +3,9 @@
 # otherwise prints the apt-get command to run. Each later capability adds its packages here.
 set -euo pipefail
 # command or file that proves the package is there -> Debian package
-declare -A needs=()
+declare -A needs=(
+  [/usr/bin/chromium]=chromium                 # browser tests (Playwright drives Debian's Chromium)
+)
 missing=()
 for probe in "${!needs[@]}"; do
   if ! command -v "$probe" >/dev/null 2>&1 && [ ! -e "$probe" ]; then
