@@ -1,0 +1,230 @@
+"""Page layouts of a printed issue, drawn with reportlab: cover with masthead and QR code,
+contents ("MỤC LỤC") over as many pages as needed, running headers, part separators, colophon.
+
+The functions take plain values and write PDF files; composition is the issue engine's work.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Rect
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, NextPageTemplate,
+                                PageTemplate, Paragraph, Spacer, Table)
+
+from . import SERIF, SERIF_BOLD, SERIF_ITALIC, Masthead, register_fonts, table_style
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+RED = colors.HexColor("#C00000")
+MARGIN_LEFT, MARGIN_RIGHT = 25 * mm, 18 * mm
+HEADER_BASELINE = PAGE_HEIGHT - 12 * mm  # inside the 20–25 mm top margin of documents
+MASTHEAD_HEIGHT = 95 * mm
+
+
+@dataclass(frozen=True)
+class ContentsLine:
+    part_title: str
+    heading: str
+    issued: date
+    text: str  # "Quyết định số 37/2026/QĐ-UBND bãi bỏ ..."
+    printed_page: int
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    label: str  # "Số 44 + 45"
+    issue_date: date
+    running_header: str  # "CÔNG BÁO/Số 44 + 45/Ngày 20-07-2026"
+    first_page: int  # printed number of the cover
+    qr_url: str
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("base", fontName=SERIF, fontSize=12, leading=15, alignment=TA_JUSTIFY)
+    return {
+        "base": base,
+        "title": ParagraphStyle("title", parent=base, fontName=SERIF_BOLD, fontSize=16,
+                                leading=20, alignment=TA_CENTER, spaceBefore=4, spaceAfter=8),
+        "part": ParagraphStyle("part", parent=base, fontName=SERIF_BOLD, fontSize=13,
+                               alignment=TA_CENTER, spaceBefore=10, spaceAfter=4),
+        "heading": ParagraphStyle("heading", parent=base, fontName=SERIF_BOLD, fontSize=12,
+                                  alignment=TA_CENTER, spaceBefore=6, spaceAfter=4),
+        "date": ParagraphStyle("date", parent=base, fontName=SERIF_ITALIC, fontSize=11.5),
+    }
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def vn_short_date(value: date) -> str:
+    """"13/7/2026", as contents of real issues print it."""
+    return f"{value.day}/{value.month}/{value.year}"
+
+
+def draw_running_header(canvas: Canvas, text: str, printed_page: int, physical_page: int) -> None:
+    """"CÔNG BÁO/Số 12/Ngày 20-01-2026" centred, the page number at the outer corner."""
+    canvas.saveState()
+    canvas.setFont(SERIF_BOLD, 11)
+    canvas.drawCentredString(PAGE_WIDTH / 2, HEADER_BASELINE, text)
+    canvas.setFont(SERIF_BOLD, 12)
+    if physical_page % 2:  # right-hand page: number on the right
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, HEADER_BASELINE, str(printed_page))
+    else:
+        canvas.drawString(MARGIN_RIGHT, HEADER_BASELINE, str(printed_page))
+    canvas.setLineWidth(0.6)
+    canvas.line(MARGIN_RIGHT, HEADER_BASELINE - 2.5 * mm, PAGE_WIDTH - MARGIN_RIGHT,
+                HEADER_BASELINE - 2.5 * mm)
+    canvas.restoreState()
+
+
+def _draw_masthead(canvas: Canvas, masthead: Masthead, front: FrontMatter) -> None:
+    top = PAGE_HEIGHT - 18 * mm
+    canvas.saveState()
+    if masthead.emblem and Path(masthead.emblem).is_file():
+        canvas.drawImage(masthead.emblem, MARGIN_LEFT, top - 32 * mm, 30 * mm, 30 * mm,
+                         preserveAspectRatio=True, mask="auto")
+    canvas.setFillColor(RED)
+    canvas.setFont(SERIF_BOLD, 60)
+    canvas.drawCentredString(PAGE_WIDTH / 2 + 10 * mm, top - 24 * mm, masthead.title)
+    canvas.setFont(SERIF_BOLD, 20)
+    canvas.drawCentredString(PAGE_WIDTH / 2 + 10 * mm, top - 36 * mm, masthead.province_line)
+    canvas.setStrokeColor(RED)
+    canvas.setLineWidth(2)
+    line_y = top - 44 * mm
+    canvas.line(MARGIN_LEFT, line_y, PAGE_WIDTH - MARGIN_RIGHT, line_y)
+    canvas.setFillColor(colors.black)
+    canvas.setFont(SERIF_BOLD, 14)
+    canvas.drawString(MARGIN_LEFT, line_y - 8 * mm, front.label)
+    canvas.setFont(SERIF_ITALIC, 13)
+    when = front.issue_date
+    canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT - 26 * mm, line_y - 8 * mm,
+                           f"Ngày {when.day:02d} tháng {when.month:02d} năm {when.year}")
+    canvas.setLineWidth(0.8)
+    canvas.line(MARGIN_LEFT, line_y - 12 * mm, PAGE_WIDTH - MARGIN_RIGHT - 26 * mm,
+                line_y - 12 * mm)
+    if front.qr_url:
+        draw_qr(canvas, front.qr_url, PAGE_WIDTH - MARGIN_RIGHT - 24 * mm, line_y - 26 * mm,
+                24 * mm)
+    canvas.restoreState()
+
+
+def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """A QR code drawn as filled squares. renderPDF would set Helvetica, never embedded."""
+    widget = QrCodeWidget(data, barLevel="M", barWidth=size, barHeight=size)
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.setFillColor(colors.black)
+    for shape in widget.draw().contents:
+        if isinstance(shape, Rect) and shape.fillColor is not None:
+            canvas.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def build_front_matter(path: Path, masthead: Masthead, front: FrontMatter,
+                       lines: list[ContentsLine]) -> int:
+    """Write cover + contents to ``path``; returns the number of pages it took."""
+    styles = _styles()
+    width = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    cover_frame = Frame(MARGIN_LEFT, 20 * mm, width, PAGE_HEIGHT - 20 * mm - MASTHEAD_HEIGHT,
+                        id="cover", leftPadding=0, rightPadding=0)
+    body_frame = Frame(MARGIN_LEFT, 20 * mm, width, PAGE_HEIGHT - 45 * mm, id="body",
+                       leftPadding=0, rightPadding=0)
+
+    def on_cover(canvas: Canvas, doc) -> None:
+        _draw_masthead(canvas, masthead, front)
+
+    def on_contents(canvas: Canvas, doc) -> None:
+        draw_running_header(canvas, front.running_header, front.first_page + doc.page - 1,
+                            doc.page)
+
+    doc = BaseDocTemplate(str(path), pagesize=A4, title=f"{masthead.title} {front.label}",
+                          author=masthead.publisher, initialFontName=SERIF,
+                          pageTemplates=[PageTemplate("cover", [cover_frame], onPage=on_cover),
+                                         PageTemplate("contents", [body_frame],
+                                                      onPage=on_contents)])
+    story: list = [NextPageTemplate("contents"), Paragraph("MỤC LỤC", styles["title"])]
+    part = heading = None
+    row_style = table_style(*[("VALIGN", (0, 0), (-1, -1), "TOP"),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                              ("ALIGN", (2, 0), (2, 0), "RIGHT"),
+                              ("FONTNAME", (2, 0), (2, 0), SERIF_BOLD),
+                              ("FONTSIZE", (2, 0), (2, 0), 12)])
+    for line in lines:
+        block: list = []
+        if line.part_title != part:
+            part, heading = line.part_title, None
+            block.append(Paragraph(_escape(line.part_title), styles["part"]))
+        if line.heading != heading:
+            heading = line.heading
+            block.append(Paragraph(_escape(line.heading), styles["heading"]))
+        row = Table([[Paragraph(vn_short_date(line.issued), styles["date"]),
+                      Paragraph(_escape(line.text), styles["base"]), str(line.printed_page)]],
+                    colWidths=[22 * mm, width - 36 * mm, 14 * mm], style=row_style)
+        block += [row, Spacer(1, 3)]
+        story.append(KeepTogether(block))
+    if not lines:
+        story.append(Paragraph("(Số này không có văn bản.)", styles["base"]))
+    doc.build(story)
+    return doc.page
+
+
+def build_header_pages(path: Path, running_header: str, pages: list[tuple[int, int]]) -> None:
+    """One PDF holding every running header to stamp, a page per (printed, physical) pair.
+
+    One document shares a single font subset; a PDF per header would embed it each time
+    (measured: 15.7 s and 3x the size for 1,500 pages, against 2.7 s)."""
+    register_fonts()
+    canvas = Canvas(str(path), pagesize=A4, initialFontName=SERIF, pageCompression=1)
+    for printed, physical in pages:
+        draw_running_header(canvas, running_header, printed, physical)
+        canvas.showPage()
+    canvas.save()
+
+
+def build_separator_page(path: Path, title: str, running_header: str, printed: int,
+                         physical: int) -> None:
+    register_fonts()
+    canvas = Canvas(str(path), pagesize=A4, initialFontName=SERIF)
+    draw_running_header(canvas, running_header, printed, physical)
+    canvas.setFont(SERIF_BOLD, 20)
+    canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2, title)
+    canvas.showPage()
+    canvas.save()
+
+
+def build_colophon(path: Path, masthead: Masthead, running_header: str, printed: int,
+                   physical: int) -> None:
+    """The last page: who publishes, where, how to reach them, who prints."""
+    styles = _styles()
+    canvas = Canvas(str(path), pagesize=A4, initialFontName=SERIF)
+    draw_running_header(canvas, running_header, printed, physical)
+    lines = [
+        f"<b>{_escape(masthead.publisher.upper())} XUẤT BẢN</b>",
+        f"Địa chỉ: {_escape(masthead.address)}",
+        f"Điện thoại: {_escape(masthead.phone)}",
+        f"Email: {_escape(masthead.email)}",
+        f"Website: {_escape(masthead.website)}",
+        f"In tại: {_escape(masthead.printer)}",
+        f"<i>{_escape(masthead.e_gazette_note)}</i>",
+    ]
+    style = ParagraphStyle("colophon", parent=styles["base"], alignment=TA_CENTER)
+    story = [Paragraph(text, style) for text in lines]
+    box = Table([[story]], colWidths=[PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT],
+                style=table_style(("BOX", (0, 0), (-1, -1), 1, colors.black),
+                                  ("TOPPADDING", (0, 0), (-1, -1), 8),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 8)))
+    _, height = box.wrapOn(canvas, PAGE_WIDTH, PAGE_HEIGHT)
+    box.drawOn(canvas, MARGIN_LEFT, 25 * mm)
+    canvas.showPage()
+    canvas.save()
