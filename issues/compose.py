@@ -17,7 +17,7 @@ from pypdf.errors import PdfReadError, PyPdfError
 from pypdf.generic import RectangleObject
 
 from print_templates import Masthead
-from print_templates.layouts import (ContentsLine, FrontMatter, build_colophon,
+from print_templates.layouts import (HEADER_BAND, ContentsLine, FrontMatter, build_colophon,
                                      build_front_matter, build_header_pages,
                                      build_separator_page)
 
@@ -26,7 +26,6 @@ from .ordering import authority
 
 A4_WIDTH, A4_HEIGHT = 595.276, 841.89
 A4_TOLERANCE = 3.0  # points
-HEADER_BAND = 15 * 72 / 25.4  # keep re-laid pages clear of the stamped header
 MAX_PASSES = 6
 
 
@@ -156,7 +155,7 @@ def compose_issue(spec: IssueSpec, masthead: Masthead, out_path: Path) -> Compos
         writer = PdfWriter()
         for page in PdfReader(str(front_path)).pages:
             writer.add_page(page)
-        writer.add_outline_item("Bìa và mục lục", 0)
+        writer.add_outline_item(title="Bìa và mục lục", page_number=0)
         headers = PdfReader(str(headers_path)).pages
         header_index, part_items, part = 0, {}, None
         for item in placed:
@@ -166,12 +165,13 @@ def compose_issue(spec: IssueSpec, masthead: Masthead, out_path: Path) -> Compos
                 if separators:
                     _add_separator(writer, work, spec, entry)
                 part_items[part] = writer.add_outline_item(
-                    PART_TITLES[part].capitalize(), entry.start_page - 1 - int(separators))
+                    title=PART_TITLES[part].capitalize(),
+                    page_number=entry.start_page - 1 - int(separators))
             for page in item.reader.pages:
                 place_page(writer, page, headers[header_index])
                 header_index += 1
-            writer.add_outline_item(f"{entry.notation} ({entry.printed_page})",
-                                    entry.start_page - 1, parent=part_items[part])
+            writer.add_outline_item(title=f"{entry.notation} ({entry.printed_page})",
+                                    page_number=entry.start_page - 1, parent=part_items[part])
         for page in PdfReader(str(colophon_path)).pages:
             writer.add_page(page)
         _finish(writer, spec, masthead, entries)

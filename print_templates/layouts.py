@@ -26,6 +26,9 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 RED = colors.HexColor("#C00000")
 MARGIN_LEFT, MARGIN_RIGHT = 25 * mm, 18 * mm
 HEADER_BASELINE = PAGE_HEIGHT - 12 * mm  # inside the 20–25 mm top margin of documents
+# Top band cleared before the header is stamped: a document's own page number sits there
+# (Decree 30/2020: centred in the top margin) and the gazette's page number replaces it.
+HEADER_BAND = 16.5 * mm
 MASTHEAD_HEIGHT = 95 * mm
 
 
@@ -71,16 +74,27 @@ def vn_short_date(value: date) -> str:
     return f"{value.day}/{value.month}/{value.year}"
 
 
-def draw_running_header(canvas: Canvas, text: str, printed_page: int, physical_page: int) -> None:
-    """"CÔNG BÁO/Số 12/Ngày 20-01-2026" centred, the page number at the outer corner."""
+def draw_running_header(canvas: Canvas, text: str, printed_page: int, physical_page: int,
+                        clear_band: bool = False) -> None:
+    """"CÔNG BÁO/Số 12/Ngày 20-01-2026" beside the page number at the outer edge: on the right
+    of right-hand (odd) pages, on the left of left-hand pages. The centre stays free, where a
+    document's own page number was (it is cleared when ``clear_band``)."""
     canvas.saveState()
-    canvas.setFont(SERIF_BOLD, 11)
-    canvas.drawCentredString(PAGE_WIDTH / 2, HEADER_BASELINE, text)
-    canvas.setFont(SERIF_BOLD, 12)
-    if physical_page % 2:  # right-hand page: number on the right
+    if clear_band:
+        canvas.setFillColor(colors.white)
+        canvas.rect(0, PAGE_HEIGHT - HEADER_BAND, PAGE_WIDTH, HEADER_BAND, stroke=0, fill=1)
+        canvas.setFillColor(colors.black)
+    gap = 10 * mm
+    if physical_page % 2:
+        canvas.setFont(SERIF_BOLD, 12)
         canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, HEADER_BASELINE, str(printed_page))
+        canvas.setFont(SERIF_BOLD, 11)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT - gap, HEADER_BASELINE, text)
     else:
+        canvas.setFont(SERIF_BOLD, 12)
         canvas.drawString(MARGIN_RIGHT, HEADER_BASELINE, str(printed_page))
+        canvas.setFont(SERIF_BOLD, 11)
+        canvas.drawString(MARGIN_RIGHT + gap, HEADER_BASELINE, text)
     canvas.setLineWidth(0.6)
     canvas.line(MARGIN_RIGHT, HEADER_BASELINE - 2.5 * mm, PAGE_WIDTH - MARGIN_RIGHT,
                 HEADER_BASELINE - 2.5 * mm)
@@ -187,7 +201,7 @@ def build_header_pages(path: Path, running_header: str, pages: list[tuple[int, i
     register_fonts()
     canvas = Canvas(str(path), pagesize=A4, initialFontName=SERIF, pageCompression=1)
     for printed, physical in pages:
-        draw_running_header(canvas, running_header, printed, physical)
+        draw_running_header(canvas, running_header, printed, physical, clear_band=True)
         canvas.showPage()
     canvas.save()
 

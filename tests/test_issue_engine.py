@@ -1,0 +1,180 @@
+"""The issue engine, read back from the PDF it writes (pdftotext, pdffonts, qpdf)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from issues.compose import compose_issue
+from issues.model import CompositionError, IssueSpec
+from issues.numbering import NumberingError, check_numbers
+from issues.ordering import order_documents
+from print_templates import Masthead
+from tests.issue_fixtures import issue_documents, odd_size_pdf, page_texts
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("qpdf"),
+                                reason="poppler-utils and qpdf are needed (make test installs)")
+ISSUE_DATE = date(2026, 8, 10)
+
+
+@pytest.fixture(scope="module")
+def composed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("issue")
+    documents = order_documents(issue_documents(folder))
+    spec = IssueSpec(2026, (44, 45), ISSUE_DATE, tuple(documents),
+                     public_url="http://127.0.0.1:5000/cong-bao/2026/44")
+    result = compose_issue(spec, Masthead.load(), folder / "issue.pdf")
+    return spec, result, page_texts(result.path)
+
+
+def test_order_is_legal_first_then_authority_date_number(composed):
+    spec, result, _ = composed
+    parts = [e.part for e in result.entries]
+    assert parts == sorted(parts, key=["legal", "other"].index)
+    assert [e.notation for e in result.entries][:5] == [
+        "09/2026/NQ-HĐND", "10/2026/NQ-HĐND", "40/2026/QĐ-UBND", "46/2026/QĐ-UBND",
+        "47/2026/QĐ-UBND"]
+    headings = [e.heading for e in result.entries if e.part == "other"]
+    assert headings.index("THƯỜNG TRỰC HỘI ĐỒNG NHÂN DÂN TỈNH") < \
+        headings.index("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH") < \
+        headings.index("HỘI ĐỒNG NHÂN DÂN XÃ CHIỀNG HẶC")
+    assert len({e.heading for e in result.entries}) >= 5
+
+
+def test_contents_page_numbers_point_at_the_notation(composed):
+    spec, result, texts = composed
+    assert len(result.entries) == 13
+    front = "\n".join(texts[:result.front_pages])
+    for entry in result.entries:
+        page_text = texts[entry.start_page - 1]
+        assert f"Số: {entry.notation}" in page_text, entry.notation
+        assert f"Số: {entry.notation}" not in texts[entry.start_page - 2]
+        # The number printed in the contents, read back from the contents pages.
+        line = next(l for l in front.splitlines() if f"số {entry.notation} " in l)
+        assert int(line.split()[-1]) == entry.start_page == entry.printed_page
+    assert result.entries[0].start_page == result.front_pages + 1
+
+
+def test_page_count_headers_and_colophon(composed):
+    spec, result, texts = composed
+    document_pages = sum(e.page_count for e in result.entries)
+    assert document_pages == 71
+    assert result.page_count == len(texts) == result.front_pages + document_pages + 1
+    assert "CÔNG BÁO" in texts[0] and "Số 44 + 45" in texts[0] and "MỤC LỤC" in texts[0]
+    header = "CÔNG BÁO/Số 44 + 45/Ngày 10-08-2026"
+    for number in range(2, result.page_count + 1):
+        words = texts[number - 1].strip().splitlines()[0].split()
+        # The page number stands at the outer edge, beside the running header.
+        size = len(header.split())
+        if number % 2:
+            assert " ".join(words[-size - 1:-1]) == header and words[-1] == str(number), words
+        else:
+            assert words[0] == str(number) and " ".join(words[1:size + 1]) == header, words
+    assert "Văn phòng Ủy ban nhân dân tỉnh Sơn La".upper() in texts[-1]
+    assert "congbao@sonla.gov.vn" in texts[-1]
+
+
+def test_pdf_quality(composed):
+    spec, result, _ = composed
+    fonts = subprocess.run(["pdffonts", str(result.path)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all(row.split()[-5] == "yes" for row in fonts), fonts
+    check = subprocess.run(["qpdf", "--check", str(result.path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    reader = PdfReader(str(result.path))
+    assert all(abs(float(p.mediabox.width) - 595.28) < 1 and
+               abs(float(p.mediabox.height) - 841.89) < 1 for p in reader.pages)
+    meta = reader.metadata
+    assert meta.title.startswith("Công báo tỉnh Sơn La Số 44 + 45/2026")
+    assert "47/2026/QĐ-UBND" in meta["/Keywords"] and meta.subject
+    outline = reader.outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert titles == ["Bìa và mục lục", "Phần văn bản quy phạm pháp luật", "Phần văn bản khác"]
+    children = [item for item in outline if isinstance(item, list)]
+    assert sum(len(c) for c in children) == 13
+    first_doc = children[0][0]
+    assert reader.get_destination_page_number(first_doc) == result.entries[0].start_page - 1
+    assert reader.page_labels[:3] == ["1", "2", "3"]
+
+
+def test_year_continuous_numbering_offsets_printed_pages(tmp_path):
+    documents = order_documents(issue_documents(tmp_path, count=3))
+    spec = IssueSpec(2026, (46,), ISSUE_DATE, tuple(documents), first_page=301)
+    result = compose_issue(spec, Masthead.load(), tmp_path / "issue.pdf")
+    texts = page_texts(result.path)
+    for entry in result.entries:
+        assert entry.printed_page == 300 + entry.start_page
+        assert str(entry.printed_page) in texts[entry.start_page - 1].splitlines()[0]
+    assert PdfReader(str(result.path)).page_labels[0] == "301"
+
+
+def test_pages_not_in_a4_are_scaled_onto_a4(tmp_path):
+    documents = issue_documents(tmp_path, count=1)
+    odd = odd_size_pdf(tmp_path / "odd.pdf", "99/QĐ-UBND")
+    spec = IssueSpec(2026, (47,), ISSUE_DATE, (documents[0].__class__(
+        **{**documents[0].__dict__, "pdf_path": odd, "notation": "99/QĐ-UBND"}),))
+    result = compose_issue(spec, Masthead.load(), tmp_path / "issue.pdf")
+    reader = PdfReader(str(result.path))
+    for page in reader.pages:
+        assert abs(float(page.mediabox.width) - 595.28) < 1
+    texts = page_texts(result.path)
+    start = result.entries[0].start_page
+    assert "Số: 99/QĐ-UBND" in texts[start - 1] and "CÔNG BÁO/Số 47" in texts[start - 1]
+    assert "Trang khổ A5" in texts[start]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not a pdf at all", "bị hỏng"),
+    (b"", "bị hỏng"),
+    (None, "Không tìm thấy"),
+])
+def test_unreadable_pdf_names_the_document(tmp_path, content, message):
+    documents = issue_documents(tmp_path, count=2)
+    broken = tmp_path / "broken.pdf"
+    if content is not None:
+        broken.write_bytes(content)
+    bad = documents[1].__class__(**{**documents[1].__dict__, "pdf_path": broken})
+    spec = IssueSpec(2026, (48,), ISSUE_DATE, (documents[0], bad))
+    out = tmp_path / "out" / "issue.pdf"
+    with pytest.raises(CompositionError, match=message) as error:
+        compose_issue(spec, Masthead.load(), out)
+    assert error.value.key == bad.key and bad.notation in str(error.value)
+    assert not out.exists() and not any(out.parent.glob("*")) if out.parent.exists() else True
+
+
+def test_encrypted_pdf_is_refused(tmp_path):
+    from pypdf import PdfWriter
+    documents = issue_documents(tmp_path, count=1)
+    writer = PdfWriter(clone_from=str(documents[0].pdf_path))
+    writer.encrypt("secret")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as handle:
+        writer.write(handle)
+    spec = IssueSpec(2026, (49,), ISSUE_DATE,
+                     (documents[0].__class__(**{**documents[0].__dict__, "pdf_path": locked}),))
+    with pytest.raises(CompositionError, match="mật khẩu"):
+        compose_issue(spec, Masthead.load(), tmp_path / "issue.pdf")
+
+
+@pytest.mark.parametrize("numbers, taken, reason, message", [
+    ([3], {1, 2, 3}, "", "đã dùng"),
+    ([5], {1, 2, 3}, "", "phải là 04"),
+    ([2], {1, 3}, "", "nhỏ hơn"),
+    ([44, 46], set(range(1, 44)), "", "liên tiếp"),
+    ([], set(), "", "ít nhất"),
+    ([0], set(), "", "từ 01"),
+])
+def test_numbering_refusals(numbers, taken, reason, message):
+    with pytest.raises(NumberingError, match=message):
+        check_numbers(numbers, taken, reason)
+
+
+def test_numbering_accepts_next_double_and_explained_gap():
+    check_numbers([1], set())
+    check_numbers([44, 45], set(range(1, 44)))
+    check_numbers([6], {1, 2, 3}, "Số 04, 05 huỷ do in lỗi (quyết định của Chánh Văn phòng)")

@@ -1,0 +1,78 @@
+"""Vietnamese diacritics render correctly: pages rendered by pdftoppm are compared with stored
+reference images (looked at by a person when they were made). Set GAZETTE_UPDATE_REFERENCES=1
+to write new references after an intended change of layout, then look at them."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from gazette_app.demo.documents import DemoDocument, render_document_pdf
+from issues.compose import compose_issue
+from issues.model import IssueDocument, IssueSpec
+from print_templates import Masthead
+
+REFERENCES = Path(__file__).parent / "reference"
+# Share of pixels, inside the cropped region, that differ by more than a third of full scale.
+TOLERANCE = 0.002
+pytestmark = pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils needed")
+
+ABSTRACT = ("Về việc kiện toàn Hội đồng thẩm định bảng giá đất; hướng dẫn ở bản Đông Hệ, "
+            "giữ ổn định nguồn nước; Điều chỉnh quyết toán ngân sách")
+# page, region (left, top, right, bottom as shares of the page), reference name
+REGIONS = [(1, (0.05, 0.05, 0.95, 0.30), "cover-masthead"),
+           (1, (0.08, 0.32, 0.95, 0.50), "contents-entry"),
+           (3, (0, 0, 1, 0.06), "document-header")]
+
+
+def _issue(tmp_path: Path, abstract: str = ABSTRACT) -> Path:
+    demo = DemoDocument("25/2026/QĐ-UBND", "UBND tỉnh", "Quyết định", abstract,
+                        date(2026, 7, 13), "Phó Chủ tịch UBND Đặng Ngọc Hậu")
+    pdf = render_document_pdf(tmp_path / "doc.pdf", demo, 2)
+    document = IssueDocument("1", demo.notation, "Quyết định", "Quyết định của UBND tỉnh",
+                             "UBND tỉnh", demo.issued, abstract, True, 25, pdf)
+    spec = IssueSpec(2026, (12,), date(2026, 7, 20), (document,),
+                     public_url="https://congbao.sonla.gov.vn/cong-bao/2026/12")
+    return compose_issue(spec, Masthead.load(), tmp_path / "issue.pdf").path
+
+
+def _render(pdf: Path, page: int, region: tuple, out: Path) -> Image.Image:
+    subprocess.run(["pdftoppm", "-r", "100", "-gray", "-png", "-singlefile", "-f", str(page),
+                    "-l", str(page), str(pdf), str(out)], check=True)
+    image = Image.open(f"{out}.png").convert("L")
+    w, h = image.size
+    return image.crop((int(region[0] * w), int(region[1] * h), int(region[2] * w),
+                       int(region[3] * h)))
+
+
+def _difference(a: Image.Image, b: Image.Image) -> float:
+    if a.size != b.size:
+        return 1.0
+    changed = ImageChops.difference(a, b).point(lambda v: 255 if v > 85 else 0)
+    return ImageStat.Stat(changed).mean[0] / 255
+
+
+@pytest.mark.parametrize("page, region, name", REGIONS)
+def test_pages_match_reference_images(tmp_path, page, region, name):
+    rendered = _render(_issue(tmp_path), page, region, tmp_path / name)
+    reference = REFERENCES / f"{name}.png"
+    if os.environ.get("GAZETTE_UPDATE_REFERENCES") == "1":
+        rendered.save(reference)
+    assert reference.exists(), f"missing {reference}: run with GAZETTE_UPDATE_REFERENCES=1"
+    assert _difference(rendered, Image.open(reference).convert("L")) < TOLERANCE
+
+
+def test_misplaced_diacritics_are_caught(tmp_path):
+    """The comparison can fail: the same abstract in NFD (decomposed marks, which reportlab
+    places badly) differs from the reference beyond the tolerance."""
+    page, region, name = REGIONS[1]
+    decomposed = unicodedata.normalize("NFD", ABSTRACT)
+    rendered = _render(_issue(tmp_path, decomposed), page, region, tmp_path / "nfd")
+    assert _difference(rendered, Image.open(REFERENCES / f"{name}.png").convert("L")) \
+        > TOLERANCE
