@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     from .auth.views import bp as auth_bp
     from .errors import init_app as init_errors
     from .public.views import bp as public_bp
+    from .staff import issues as _staff_issues  # noqa: F401  (adds the issue pages)
     from .staff.views import bp as staff_bp
 
     for blueprint in (auth_bp, staff_bp, public_bp, api_bp):

@@ -83,11 +83,19 @@ def _run_import(path: Path) -> None:
 
 
 @click.command("demo")
+@click.option("--issues/--no-issues", default=True, show_default=True,
+              help="also generate document PDFs and publish the demo issues")
 @with_appcontext
-def demo_command() -> None:
+def demo_command(issues: bool) -> None:
     """Load the bundled demo gazette into this instance (idempotent) and a demo admin."""
     _run_import(DEMO_RECORDS)
     username, password = ensure_demo_admin()
+    if issues:
+        from .demo.gazette import attach_demo_pdfs, publish_demo_issues
+        click.echo(f"document PDFs generated: {attach_demo_pdfs()}")
+        admin = db.session.scalar(select(User).where(User.username == username))
+        for label in publish_demo_issues(admin):
+            click.echo(f"published {label}")
     click.echo(f"demo admin: {username} / password: {password}")
 
 
@@ -110,6 +118,7 @@ def ensure_demo_admin() -> tuple[str, str]:
 
 
 def init_app(app: Flask) -> None:
+    from .cli_issues import COMMANDS
     for command in (create_user_command, set_password_command, import_records_command,
-                    demo_command):
+                    demo_command, *COMMANDS):
         app.cli.add_command(command)

@@ -53,5 +53,11 @@ def from_environment(instance: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("GAZETTE_SESSION_MINUTES", "480")) * 60,
         "PAGE_SIZE": 50,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("GAZETTE_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+        "GAZETTE_PUBLIC_URL": os.environ.get("GAZETTE_PUBLIC_URL", "http://127.0.0.1:5000"),
+        "GAZETTE_PAGE_NUMBERING": os.environ.get("GAZETTE_PAGE_NUMBERING", "issue"),
+        "GAZETTE_MASTHEAD": os.environ.get("GAZETTE_MASTHEAD", ""),
+        "GAZETTE_SIGNING_PKCS12": os.environ.get("GAZETTE_SIGNING_PKCS12", ""),
+        "GAZETTE_SIGNING_PASSWORD": os.environ.get("GAZETTE_SIGNING_PASSWORD", ""),
         "LOG_LEVEL": os.environ.get("GAZETTE_LOG_LEVEL", "INFO"),
     }

@@ -11,6 +11,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError, PyPdfError
@@ -37,10 +38,11 @@ class _Placed:
     entry: ContentsEntry
 
 
-def open_document_pdf(path: Path, notation: str, key: str) -> PdfReader:
-    """Read a document's PDF or raise CompositionError naming the document, in Vietnamese."""
+def open_document_pdf(source: Path | BinaryIO, notation: str, key: str) -> PdfReader:
+    """Read a document's PDF (a path or a binary stream) or raise CompositionError naming the
+    document, in Vietnamese."""
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(str(source) if isinstance(source, (str, Path)) else source)
         if reader.is_encrypted:
             raise CompositionError(f"Tệp PDF của văn bản {notation} có mật khẩu; cần bản không "
                                    "khoá.", key)

@@ -5,6 +5,8 @@ set -euo pipefail
 # command or file that proves the package is there -> Debian package
 declare -A needs=(
   [/usr/bin/chromium]=chromium                 # browser tests (Playwright drives Debian's Chromium)
+  [qpdf]=qpdf                                  # PDF structure checks of composed issues
+  [pdftotext]=poppler-utils                    # reading PDFs back: pdftotext, pdffonts, pdftoppm
 )
 missing=()
 for probe in "${!needs[@]}"; do

@@ -7,6 +7,9 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from search_index.analysis import fold
+
+from ..notation import TYPE_CODES
 from ..vocabulary import STATUS_LABELS
 from .types import UTCDateTime, utcnow
 
@@ -76,6 +79,16 @@ class Document(db.Model):
 
     AUDITED = ("notation", "doc_type", "abstract", "signer", "issued", "effective", "expires",
                "field", "status", "state", "review", "legal")
+
+    @property
+    def type_name(self) -> str:
+        """"Quyết định" from the type code of the notation."""
+        return TYPE_CODES.get(fold(self.type_code).upper(), (self.type_code, self.type_code))[1]
+
+    def file(self, role: str) -> DocumentFile | None:
+        """The latest file of a role ("original", "pdf", "attachment")."""
+        files = [f for f in self.files if f.role == role]
+        return max(files, key=lambda f: f.id) if files else None
 
     @property
     def status_label(self) -> str:

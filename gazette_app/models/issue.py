@@ -29,6 +29,9 @@ class Issue(db.Model):
     signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     gap_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who composed the PDF under approval: the approver must be someone else (two-person rule).
+    composed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    composed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -51,6 +54,21 @@ class Issue(db.Model):
     @property
     def state_label(self) -> str:
         return ISSUE_STATES.get(self.state, self.state)
+
+    @property
+    def first_number(self) -> int:
+        return self.number_list[0]
+
+    @property
+    def last_page(self) -> int | None:
+        """Printed number of the issue's last page (year-continuous numbering continues it)."""
+        return self.first_page + self.page_count - 1 if self.page_count else None
+
+    def audit_state(self) -> dict:
+        return {"numbers": self.number_list, "date": self.date.isoformat(), "state": self.state,
+                "pdf_sha256": self.pdf_sha256, "signed_pdf_sha256": self.signed_pdf_sha256,
+                "page_count": self.page_count, "first_page": self.first_page,
+                "documents": [e.document_id for e in self.entries]}
 
     def __repr__(self) -> str:
         return f"<Issue {self.label}/{self.year} {self.state}>"

@@ -1,8 +1,14 @@
 """Changing registered documents: metadata corrections and duplicate review."""
 from __future__ import annotations
 
+from io import BytesIO
+
+from issues.compose import open_document_pdf
+from issues.model import CompositionError
+
 from ..extensions import db
-from ..models import Document, DuplicateFlag, User
+from ..models import Document, DocumentFile, DuplicateFlag, User
+from ..storage import get_store
 from ..models.types import utcnow
 from ..notation import parse_notation
 from .audit import record
@@ -45,3 +51,73 @@ def resolve_flag(flag: DuplicateFlag, resolution: str, actor: User) -> None:
            after=document.audit_state(),
            note=f"duplicate flag #{flag.id} against #{flag.candidate_id}: {resolution}")
     db.session.commit()
+
+
+class UploadError(ValueError):
+    """A refused file; the message is Vietnamese, for the user."""
+
+
+def display_name(filename: str | None) -> str:
+    """A file name fit to show: no folders, no control characters. Never used as a path."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:255] or "tep.pdf"
+
+
+def attach_pdf(document: Document, data: bytes, filename: str | None,
+               actor: User | None = None) -> DocumentFile:
+    """Store the document's PDF (checked by parsing it) and mark the document ready."""
+    if document.state in ("published", "withdrawn"):
+        raise UploadError("Văn bản đã đăng Công báo hoặc đã loại bỏ; không thay tệp được.")
+    if not data:
+        raise UploadError("Tệp rỗng (0 byte).")
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise UploadError("Tệp không phải PDF (nội dung không bắt đầu bằng %PDF).")
+    try:
+        reader = open_document_pdf(BytesIO(data), document.notation, str(document.id))
+    except CompositionError as error:
+        raise UploadError(str(error)) from None
+    blob = get_store().put_bytes(data)
+    before = document.audit_state()
+    stored = DocumentFile(role="pdf", sha256=blob.sha256, size=blob.size,
+                          media_type="application/pdf", filename=display_name(filename),
+                          page_count=len(reader.pages))
+    document.files.append(stored)
+    if document.state == "received":
+        document.state = "ready"
+    record("document.attach_pdf", "document", document.id, before=before,
+           after=document.audit_state() | {"pdf_sha256": blob.sha256}, actor=actor,
+           note=f"{stored.filename}, {stored.page_count} trang")
+    db.session.commit()
+    return stored
+
+
+SOURCE_SUFFIXES = (".doc", ".docx", ".xls", ".xlsx")
+
+
+def attach_source(document: Document, data: bytes, filename: str | None,
+                  actor: User | None = None) -> DocumentFile:
+    """Keep a source file (Word, Excel) unchanged beside the PDF; the signed e-edition
+    attaches it (Circular 02/2025)."""
+    name = display_name(filename)
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in SOURCE_SUFFIXES:
+        raise UploadError("Tệp nguồn phải là .doc, .docx, .xls hoặc .xlsx.")
+    if not data:
+        raise UploadError("Tệp rỗng (0 byte).")
+    blob = get_store().put_bytes(data)
+    stored = DocumentFile(role="original", sha256=blob.sha256, size=blob.size,
+                          media_type=MEDIA_TYPES[suffix], filename=name)
+    document.files.append(stored)
+    record("document.attach_source", "document", document.id,
+           after={"filename": name, "sha256": blob.sha256}, actor=actor)
+    db.session.commit()
+    return stored
+
+
+MEDIA_TYPES = {
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}

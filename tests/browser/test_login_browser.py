@@ -5,7 +5,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_demo_admin_logs_in(runner, live_server, browser, screenshot_dir):
-    output = runner.invoke(args=["demo"]).output
+    output = runner.invoke(args=["demo", "--no-issues"]).output
     password = output.strip().splitlines()[-1].split("password: ")[1]
     for width, name in ((390, "phone"), (1280, "desktop")):
         page = browser.new_page(viewport={"width": width, "height": 900})

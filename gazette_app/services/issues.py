@@ -1,0 +1,282 @@
+"""The issue workflow: draft -> composed preview -> approved -> published.
+
+Publishing is atomic: the PDF (and the signed e-edition) are first written to the
+content-addressed store, where an unreferenced file is harmless; then one database transaction
+moves the issue from "approved" to "published" with a conditional update, so that of two staff
+publishing at once exactly one succeeds, and a failure at any step leaves the issue approved.
+"""
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from issues.compose import compose_issue
+from issues.model import CompositionError, IssueDocument, IssueSpec
+from issues.numbering import NumberingError, check_numbers
+from issues.ordering import order_documents
+from issues.signing import SigningError
+from print_templates import Masthead
+
+from ..extensions import db
+from ..models import Document, Issue, IssueEntry, IssueNumber, Role, User
+from ..models.types import utcnow
+from ..storage import get_store
+from .audit import record
+from .signing import sign_issue_pdf
+
+
+class IssueWorkflowError(ValueError):
+    """A refused step of the workflow; the message is Vietnamese, for the user."""
+
+
+def taken_numbers(year: int) -> set[int]:
+    return set(db.session.scalars(select(IssueNumber.number).where(IssueNumber.year == year)))
+
+
+def find_issue(year: int, number: int) -> Issue | None:
+    return db.session.scalar(select(Issue).join(IssueNumber).where(
+        IssueNumber.year == year, IssueNumber.number == number))
+
+
+def available_documents(before: date | None = None) -> list[Document]:
+    """Documents with a PDF, not published, not withdrawn and in no other issue."""
+    in_issue = select(IssueEntry.document_id)
+    query = select(Document).where(Document.state == "ready", Document.id.not_in(in_issue))
+    if before is not None:
+        query = query.where(Document.issued <= before)
+    return list(db.session.scalars(query.order_by(Document.received_at, Document.id)))
+
+
+def create_issue(year: int, numbers: list[int], issue_date: date,
+                 document_ids: list[int] | None, actor: User | None,
+                 gap_reason: str = "") -> Issue:
+    """A draft issue taking ``numbers``; documents in the engine's default order."""
+    if issue_date.year != year:
+        raise IssueWorkflowError(f"Ngày phát hành {issue_date:%d/%m/%Y} không thuộc năm {year}.")
+    if gap_reason.strip() and actor is not None and not actor.has_role(Role.ADMIN):
+        raise IssueWorkflowError("Chỉ quản trị viên được bỏ số Công báo.")
+    try:
+        check_numbers(numbers, taken_numbers(year), gap_reason)
+    except NumberingError as error:
+        raise IssueWorkflowError(str(error)) from None
+    documents = _pick_documents(document_ids, issue_date)
+    ordered = _order(documents)
+    issue = Issue(year=year, date=issue_date, created_by_id=actor.id if actor else None,
+                  gap_reason=gap_reason.strip(),
+                  page_mode=current_app.config["GAZETTE_PAGE_NUMBERING"])
+    issue.numbers = [IssueNumber(year=year, number=n) for n in sorted(numbers)]
+    issue.entries = [IssueEntry(document=d, position=i, part="legal" if d.legal else "other")
+                     for i, d in enumerate(ordered, start=1)]
+    db.session.add(issue)
+    db.session.flush()
+    record("issue.create", "issue", issue.id, after=issue.audit_state(), actor=actor,
+           note=f"{issue.label}/{year}" + (f"; bỏ số: {gap_reason.strip()}" if gap_reason else ""))
+    db.session.commit()
+    return issue
+
+
+def _pick_documents(document_ids: list[int] | None, issue_date: date) -> list[Document]:
+    if document_ids is None:
+        return available_documents(issue_date)
+    documents = list(db.session.scalars(select(Document).where(Document.id.in_(document_ids))))
+    missing = set(document_ids) - {d.id for d in documents}
+    if missing:
+        raise IssueWorkflowError(f"Không có văn bản mã {', '.join(map(str, sorted(missing)))}.")
+    busy = set(db.session.scalars(select(IssueEntry.document_id).where(
+        IssueEntry.document_id.in_(document_ids))))
+    for document in documents:
+        if document.state != "ready" or document.id in busy:
+            reason = ("chưa có tệp PDF" if document.state == "received" else
+                      "đã thuộc một số Công báo khác" if document.id in busy else
+                      document.state_label.lower())
+            raise IssueWorkflowError(f"Văn bản {document.notation} không đưa vào số được: "
+                                     f"{reason}.")
+        if document.issued > issue_date:
+            raise IssueWorkflowError(f"Văn bản {document.notation} ban hành sau ngày phát hành.")
+    return documents
+
+
+def _order(documents: list[Document]) -> list[Document]:
+    by_key = {str(d.id): d for d in documents}
+    return [by_key[item.key] for item in order_documents(
+        [_engine_document(d, Path("/dev/null")) for d in documents])]
+
+
+def _engine_document(document: Document, pdf_path: Path) -> IssueDocument:
+    return IssueDocument(key=str(document.id), notation=document.notation,
+                         type_name=document.type_name, doc_type=document.doc_type,
+                         issuer=document.issuer.name, issued=document.issued,
+                         abstract=document.abstract, legal=document.legal, seq=document.seq,
+                         pdf_path=pdf_path)
+
+
+def _require_draft(issue: Issue) -> None:
+    if issue.state != "draft":
+        raise IssueWorkflowError(f"{issue.label} đang ở trạng thái “{issue.state_label}”; "
+                                 "chỉ sửa được bản nháp.")
+
+
+def reorder(issue: Issue, document_ids: list[int], actor: User | None) -> None:
+    """Staff order before approval; any earlier preview is discarded."""
+    _require_draft(issue)
+    entries = {e.document_id: e for e in issue.entries}
+    if sorted(document_ids) != sorted(entries):
+        raise IssueWorkflowError("Danh sách sắp xếp phải gồm đúng các văn bản của số này.")
+    before = issue.audit_state()
+    for position, document_id in enumerate(document_ids, start=1):
+        entries[document_id].position = position
+    issue.entries.sort(key=lambda e: e.position)
+    _discard_preview(issue)
+    record("issue.reorder", "issue", issue.id, before=before, after=issue.audit_state(),
+           actor=actor)
+    db.session.commit()
+
+
+def _discard_preview(issue: Issue) -> None:
+    issue.pdf_sha256 = None
+    issue.page_count = None
+    for entry in issue.entries:
+        entry.start_page = entry.page_count = None
+
+
+def masthead() -> Masthead:
+    return Masthead.load(current_app.config["GAZETTE_MASTHEAD"] or None)
+
+
+def _first_page(issue: Issue) -> int:
+    """1, or in year-continuous mode the page after the year's previous issue."""
+    if issue.page_mode != "year":
+        return 1
+    previous = db.session.scalars(select(Issue).join(IssueNumber).where(
+        Issue.year == issue.year, Issue.id != issue.id,
+        IssueNumber.number < issue.first_number).order_by(IssueNumber.number.desc())).first()
+    if previous is None:
+        return 1
+    if previous.state != "published" or not previous.page_count:
+        raise IssueWorkflowError(f"Đánh số trang theo năm: {previous.label} phải phát hành "
+                                 "trước.")
+    return previous.last_page + 1
+
+
+def compose(issue: Issue, actor: User | None) -> None:
+    """Compose the preview PDF, store it, and record every document's pages."""
+    _require_draft(issue)
+    store = get_store()
+    documents = []
+    for entry in issue.entries:
+        pdf = entry.document.file("pdf")
+        if pdf is None or not store.exists(pdf.sha256):
+            raise IssueWorkflowError(f"Văn bản {entry.document.notation} chưa có tệp PDF.")
+        documents.append(_engine_document(entry.document, store.path(pdf.sha256)))
+    first_page = _first_page(issue)
+    spec = IssueSpec(issue.year, tuple(issue.number_list), issue.date, tuple(documents),
+                     first_page=first_page, public_url=public_issue_url(issue))
+    work = Path(current_app.instance_path) / "tmp"
+    work.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=work, prefix="compose-") as tmp:
+        try:
+            result = compose_issue(spec, masthead(), Path(tmp) / "issue.pdf")
+        except CompositionError as error:
+            raise IssueWorkflowError(str(error)) from None
+        blob = store.put_file(result.path)
+    before = issue.audit_state()
+    placed = {e.key: e for e in result.entries}
+    for entry in issue.entries:
+        entry.start_page = placed[str(entry.document_id)].start_page
+        entry.page_count = placed[str(entry.document_id)].page_count
+    issue.pdf_sha256 = blob.sha256
+    issue.page_count = result.page_count
+    issue.first_page = first_page
+    issue.composed_by_id = actor.id if actor else None
+    issue.composed_at = utcnow()
+    record("issue.compose", "issue", issue.id, before=before, after=issue.audit_state(),
+           actor=actor, note=f"{result.page_count} trang")
+    db.session.commit()
+
+
+def public_issue_url(issue: Issue) -> str:
+    base = current_app.config["GAZETTE_PUBLIC_URL"].rstrip("/")
+    return f"{base}/cong-bao/{issue.year}/{issue.first_number}"
+
+
+def approve(issue: Issue, actor: User) -> None:
+    """An approver approves the composed PDF; not its composer when two staff exist."""
+    if not actor.has_role(Role.APPROVER):
+        raise IssueWorkflowError("Chỉ người duyệt mới được duyệt số Công báo.")
+    _require_draft(issue)
+    if not issue.pdf_sha256:
+        raise IssueWorkflowError("Cần dàn trang (tạo bản xem trước) trước khi duyệt.")
+    staff = db.session.scalar(select(func.count()).select_from(User).where(User.active.is_(True)))
+    if staff >= 2 and issue.composed_by_id == actor.id:
+        raise IssueWorkflowError("Người dàn trang không tự duyệt được: cần một người duyệt khác.")
+    before = issue.audit_state()
+    issue.state = "approved"
+    issue.approved_by_id = actor.id
+    issue.approved_at = utcnow()
+    record("issue.approve", "issue", issue.id, before=before, after=issue.audit_state(),
+           actor=actor)
+    db.session.commit()
+
+
+def return_to_draft(issue: Issue, actor: User) -> None:
+    """Withdraw an approval (before publication) so the issue can be changed."""
+    if issue.state != "approved":
+        raise IssueWorkflowError("Chỉ số đã duyệt mới trả lại bản nháp được.")
+    before = issue.audit_state()
+    issue.state = "draft"
+    issue.approved_by_id = issue.approved_at = None
+    record("issue.unapprove", "issue", issue.id, before=before, after=issue.audit_state(),
+           actor=actor)
+    db.session.commit()
+
+
+def publish(issue: Issue, actor: User | None, *, fault_hook=None) -> None:
+    """Freeze the issue, its PDF and hash, and mark its documents published with their pages.
+
+    ``fault_hook(step)`` lets tests fail the work at a chosen step."""
+    issue_id = issue.id
+    if issue.state == "published":
+        raise IssueWorkflowError(f"{issue.label}/{issue.year} đã phát hành.")
+    if issue.state != "approved":
+        raise IssueWorkflowError("Số Công báo phải được duyệt trước khi phát hành.")
+    store = get_store()
+    if not issue.pdf_sha256 or store.hash_of(issue.pdf_sha256) != issue.pdf_sha256:
+        raise IssueWorkflowError("Tệp PDF đã duyệt bị thiếu hoặc sai mã băm; cần dàn trang lại.")
+    signed = sign_edition(issue)  # the store keeps it; nothing in the database yet
+    if fault_hook:
+        fault_hook("signed")
+    before = issue.audit_state()
+    try:
+        moved = db.session.execute(
+            update(Issue).where(Issue.id == issue_id, Issue.state == "approved")
+            .values(state="published", published_at=utcnow(), signed_pdf_sha256=signed)
+            .execution_options(synchronize_session=False)).rowcount
+        if moved != 1:
+            db.session.rollback()
+            raise IssueWorkflowError("Số Công báo vừa được người khác phát hành hoặc thay đổi.")
+        for entry in issue.entries:
+            if entry.document.state == "published":
+                raise IssueWorkflowError(f"Văn bản {entry.document.notation} đã đăng ở số khác.")
+            entry.document.state = "published"
+        if fault_hook:
+            fault_hook("documents")
+        db.session.flush()
+        db.session.expire(issue)
+        record("issue.publish", "issue", issue_id, before=before, after=issue.audit_state(),
+               actor=actor)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def sign_edition(issue: Issue) -> str | None:
+    """The signed electronic edition when a certificate is configured (see services.signing)."""
+    try:
+        return sign_issue_pdf(issue)
+    except SigningError as error:
+        raise IssueWorkflowError(str(error)) from None

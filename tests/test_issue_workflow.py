@@ -1,0 +1,239 @@
+"""The issue workflow in the app: draft, compose, approve (two-person rule), publish atomically,
+sign the e-edition; refusals are clear and leave nothing half-done."""
+from __future__ import annotations
+
+import io
+import threading
+from datetime import date
+
+import pytest
+from docx import Document as DocxDocument
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from gazette_app.extensions import db
+from gazette_app.models import AuditEvent, Document, Issue, User
+from gazette_app.services import issues as workflow
+from gazette_app.services.documents import attach_pdf, attach_source
+from gazette_app.services.records import import_records
+from gazette_app.services.users import create_user
+from gazette_app.storage import get_store
+from issues.signing import create_pkcs12
+from tests.issue_fixtures import SAMPLE, issue_documents, records
+
+ISSUE_DATE = date(2026, 8, 10)
+
+
+def _load(app, tmp_path, count: int = 6) -> list[int]:
+    """Import ``count`` sample records, attach generated PDFs; returns their ids."""
+    wanted, seen, lines = SAMPLE[:count], set(), []
+    import json
+    for record in records():
+        if record["number"] in wanted and record["number"] not in seen:
+            seen.add(record["number"])
+            lines.append(json.dumps(record, ensure_ascii=False))
+    pdfs = {d.notation: d.pdf_path for d in issue_documents(tmp_path, count)}
+    with app.app_context():
+        import_records(lines)
+        ids = []
+        for document in db.session.scalars(select(Document).order_by(Document.id)):
+            attach_pdf(document, pdfs[document.notation].read_bytes(), "ban-ky.pdf")
+            ids.append(document.id)
+        create_user("lan", "biên-tập-2026!", "editor")
+        create_user("hoa", "phê-duyệt-2026!", "approver")
+    return ids
+
+
+def _users():
+    return (db.session.scalar(select(User).where(User.username == "lan")),
+            db.session.scalar(select(User).where(User.username == "hoa")))
+
+
+@pytest.mark.both_databases
+def test_draft_compose_approve_publish(app, tmp_path):
+    ids = _load(app, tmp_path)
+    with app.app_context():
+        editor, approver = _users()
+        issue = workflow.create_issue(2026, [1, 2], ISSUE_DATE, ids, editor)
+        assert issue.label == "Số 01 + 02"
+        assert [e.part for e in issue.entries] == ["legal"] * 3 + ["other"] * 3
+        workflow.compose(issue, approver)
+        front = issue.entries[0].start_page - 1
+        assert issue.page_count == front + sum(e.page_count for e in issue.entries) + 1
+        with pytest.raises(workflow.IssueWorkflowError, match="Người dàn trang không tự duyệt"):
+            workflow.approve(issue, approver)
+        with pytest.raises(workflow.IssueWorkflowError, match="Chỉ người duyệt"):
+            workflow.approve(issue, editor)
+        workflow.compose(issue, editor)
+        workflow.approve(issue, approver)
+        workflow.publish(issue, approver)
+        issue_id, pdf_sha = issue.id, issue.pdf_sha256
+
+    with app.app_context():
+        issue = db.session.get(Issue, issue_id)
+        assert issue.state == "published" and issue.published_at is not None
+        assert get_store().hash_of(pdf_sha) == pdf_sha
+        pages = PdfReader(str(get_store().path(pdf_sha))).pages
+        assert len(pages) == issue.page_count
+        for entry in issue.entries:
+            assert entry.document.state == "published"
+            text = pages[entry.start_page - 1].extract_text()
+            assert entry.document.notation in text
+        actions = db.session.scalars(select(AuditEvent.action).where(
+            AuditEvent.object_type == "issue").order_by(AuditEvent.id)).all()
+        assert actions == ["issue.create", "issue.compose", "issue.compose", "issue.approve",
+                           "issue.publish"]
+        with pytest.raises(workflow.IssueWorkflowError, match="đã phát hành"):
+            workflow.publish(issue, None)
+        with pytest.raises(workflow.IssueWorkflowError, match="chỉ sửa được bản nháp"):
+            workflow.reorder(issue, [e.document_id for e in issue.entries][::-1], None)
+
+
+def test_numbers_are_not_reused_and_gaps_need_an_admin(app, tmp_path):
+    ids = _load(app, tmp_path, 3)
+    with app.app_context():
+        editor, _ = _users()
+        workflow.create_issue(2026, [1], ISSUE_DATE, ids[:1], editor)
+        with pytest.raises(workflow.IssueWorkflowError, match="đã dùng"):
+            workflow.create_issue(2026, [1], ISSUE_DATE, ids[1:2], editor)
+        with pytest.raises(workflow.IssueWorkflowError, match="phải là 02"):
+            workflow.create_issue(2026, [3], ISSUE_DATE, ids[1:2], editor)
+        with pytest.raises(workflow.IssueWorkflowError, match="Chỉ quản trị viên"):
+            workflow.create_issue(2026, [3], ISSUE_DATE, ids[1:2], editor, "in hỏng số 02")
+        admin = create_user("admin", "quản-trị-2026!", "admin")
+        issue = workflow.create_issue(2026, [3], ISSUE_DATE, ids[1:2], admin, "in hỏng số 02")
+        assert issue.gap_reason == "in hỏng số 02"
+        with pytest.raises(workflow.IssueWorkflowError, match="đã thuộc một số Công báo khác"):
+            workflow.create_issue(2026, [4], ISSUE_DATE, ids[:1], editor)
+        with pytest.raises(workflow.IssueWorkflowError, match="ban hành sau ngày phát hành"):
+            workflow.create_issue(2026, [4], date(2026, 1, 2), ids[2:3], editor)
+        assert workflow.taken_numbers(2026) == {1, 3}
+
+
+def test_failure_mid_publish_leaves_the_issue_approved(app, tmp_path):
+    ids = _load(app, tmp_path, 3)
+    with app.app_context():
+        editor, approver = _users()
+        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
+        workflow.compose(issue, editor)
+        workflow.approve(issue, approver)
+
+        def crash(step):
+            if step == "documents":
+                raise OSError("disk full")
+
+        with pytest.raises(OSError):
+            workflow.publish(issue, approver, fault_hook=crash)
+        issue_id = issue.id
+    with app.app_context():
+        issue = db.session.get(Issue, issue_id)
+        assert issue.state == "approved" and issue.published_at is None
+        assert all(e.document.state == "ready" for e in issue.entries)
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "issue.publish")) == 0
+        workflow.publish(issue, _users()[1])  # a second try completes the work
+        assert db.session.get(Issue, issue_id).state == "published"
+
+
+@pytest.mark.both_databases
+def test_two_staff_publishing_at_once(app, tmp_path):
+    ids = _load(app, tmp_path, 2)
+    with app.app_context():
+        editor, approver = _users()
+        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
+        workflow.compose(issue, editor)
+        workflow.approve(issue, approver)
+        issue_id = issue.id
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def publish_once():
+        with app.app_context():
+            target = db.session.get(Issue, issue_id)
+            barrier.wait()
+            try:
+                workflow.publish(target, None)
+                outcomes.append("published")
+            except workflow.IssueWorkflowError as error:
+                outcomes.append(str(error))
+
+    threads = [threading.Thread(target=publish_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes.count("published") == 1, outcomes
+    assert any("người khác" in o or "đã phát hành" in o for o in outcomes), outcomes
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "issue.publish")) == 1
+
+
+def test_signed_edition_validates_and_carries_the_sources(app, tmp_path):
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    ca_pem = create_pkcs12(tmp_path / "signer.p12", "mật-khẩu", "Văn phòng UBND tỉnh Sơn La")
+    (tmp_path / "ca.pem").write_bytes(ca_pem)
+    app.config.update(GAZETTE_SIGNING_PKCS12=str(tmp_path / "signer.p12"),
+                      GAZETTE_SIGNING_PASSWORD="mật-khẩu")
+    ids = _load(app, tmp_path, 2)
+    docx = io.BytesIO()
+    word = DocxDocument()
+    word.add_paragraph("QUYẾT ĐỊNH về việc ban hành quy chế — bản gốc Word")
+    word.save(docx)
+    with app.app_context():
+        editor, approver = _users()
+        attach_source(db.session.get(Document, ids[0]), docx.getvalue(), "QD 47.docx")
+        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
+        workflow.compose(issue, editor)
+        workflow.approve(issue, approver)
+        workflow.publish(issue, approver)
+        notation = db.session.get(Document, ids[0]).notation
+        signed_path = get_store().path(db.session.get(Issue, issue.id).signed_pdf_sha256)
+
+    attachments = PdfReader(str(signed_path)).attachments
+    name = f"{notation.replace('/', '-')} - QD 47.docx"
+    assert list(attachments) == [name]
+    assert attachments[name][0] == docx.getvalue()  # byte-identical
+    with open(signed_path, "rb") as handle:
+        signature = PdfFileReader(handle).embedded_signatures[0]
+        context = ValidationContext(trust_roots=[load_cert_from_pemder(str(tmp_path / "ca.pem"))])
+        status = validate_pdf_signature(signature, context)
+        assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+        assert status.coverage.name == "ENTIRE_FILE"
+
+
+def test_wrong_certificate_password_is_a_clear_refusal(app, tmp_path):
+    create_pkcs12(tmp_path / "signer.p12", "đúng", "Ký thử")
+    app.config.update(GAZETTE_SIGNING_PKCS12=str(tmp_path / "signer.p12"),
+                      GAZETTE_SIGNING_PASSWORD="sai")
+    ids = _load(app, tmp_path, 1)
+    with app.app_context():
+        editor, approver = _users()
+        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
+        workflow.compose(issue, editor)
+        workflow.approve(issue, approver)
+        with pytest.raises(workflow.IssueWorkflowError, match="chứng thư số"):
+            workflow.publish(issue, approver)
+        assert db.session.get(Issue, issue.id).state == "approved"
+
+
+def test_year_continuous_page_numbers(app, tmp_path):
+    app.config["GAZETTE_PAGE_NUMBERING"] = "year"
+    ids = _load(app, tmp_path, 4)
+    with app.app_context():
+        editor, approver = _users()
+        first = workflow.create_issue(2026, [1], ISSUE_DATE, ids[:2], editor)
+        workflow.compose(first, editor)
+        second = workflow.create_issue(2026, [2], ISSUE_DATE, ids[2:], editor)
+        with pytest.raises(workflow.IssueWorkflowError, match="phải phát hành trước"):
+            workflow.compose(second, editor)
+        workflow.approve(first, approver)
+        workflow.publish(first, approver)
+        workflow.compose(second, editor)
+        assert second.first_page == first.page_count + 1
+        reader = PdfReader(str(get_store().path(second.pdf_sha256)))
+        assert reader.page_labels[0] == str(first.page_count + 1)
