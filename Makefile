@@ -38,3 +38,7 @@ test: system-deps $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+.PHONY: bench
+bench: system-deps $(VENV)/.dev-installed
+	$(BIN)/python bench/bench_compose.py

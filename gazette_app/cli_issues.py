@@ -127,13 +127,24 @@ def publish_issue_command(year, number, username):
 @click.option("--number", type=int, required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--signed", is_flag=True, help="the signed electronic edition")
+@click.option("--archival", is_flag=True,
+              help="an archival rendition intended as PDF/A-2b, checked before it is written")
 @with_appcontext
-def issue_pdf_command(year, number, out, signed):
-    """Copy an issue's PDF (print edition, or --signed e-edition) to a file."""
+def issue_pdf_command(year, number, out, signed, archival):
+    """Copy an issue's PDF (print edition, --signed e-edition, --archival rendition)."""
     issue = _issue(year, number)
     sha = issue.signed_pdf_sha256 if signed else issue.pdf_sha256
     if not sha:
         raise click.ClickException("this issue has no such PDF yet")
+    if archival:
+        from issues.archival import check_archival, make_archival
+        make_archival(get_store().path(sha), out)
+        problems = check_archival(out)
+        for problem in problems:
+            click.echo(f"PDF/A check: {problem}", err=True)
+        click.echo(f"wrote {out} (archival rendition of {sha}; "
+                   f"{'no problem found by the checks' if not problems else 'see problems'})")
+        return
     shutil.copyfile(get_store().path(sha), out)
     click.echo(f"wrote {out} ({sha})")
 

@@ -204,6 +204,7 @@ def _finish(writer: PdfWriter, spec: IssueSpec, masthead: Masthead,
         "/Creator": "Công báo platform (issues engine)",
     })
     writer.page_mode = "/UseOutlines"
+    writer.generate_file_identifiers()
 
 
 def _write_atomically(writer: PdfWriter, out_path: Path) -> None:

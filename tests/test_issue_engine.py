@@ -178,3 +178,18 @@ def test_numbering_accepts_next_double_and_explained_gap():
     check_numbers([1], set())
     check_numbers([44, 45], set(range(1, 44)))
     check_numbers([6], {1, 2, 3}, "Số 04, 05 huỷ do in lỗi (quyết định của Chánh Văn phòng)")
+
+
+def test_archival_rendition_passes_the_checks_and_stays_searchable(composed, tmp_path):
+    from issues.archival import check_archival, make_archival
+    spec, result, _ = composed
+    assert "no GTS_PDFA1 output intent with an ICC profile (6.2.3)" in check_archival(result.path)
+    archival = tmp_path / "archival.pdf"
+    make_archival(result.path, archival)
+    assert check_archival(archival) == []
+    assert subprocess.run(["qpdf", "--check", str(archival)], capture_output=True).returncode == 0
+    texts = page_texts(archival)
+    assert len(texts) == result.page_count and "CÔNG BÁO" in texts[0] and "MỤC LỤC" in texts[0]
+    reader = PdfReader(str(archival))
+    assert reader.metadata.title == PdfReader(str(result.path)).metadata.title
+    assert len(reader.outline) == len(PdfReader(str(result.path)).outline)
