@@ -5,7 +5,6 @@ compose-issue, approve-issue, publish-issue, issue-pdf, attach-pdf.
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 import click

@@ -14,8 +14,6 @@ subsets, and the content of documents' own PDFs merged into an issue.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -23,6 +21,8 @@ from xml.sax.saxutils import escape
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
                            NumberObject, TextStringObject)
+
+from .pdfio import write_atomically
 
 ICC_PROFILE = Path(__file__).resolve().parent.parent / "print_templates" / "icc" / "sRGB.icc"
 FORBIDDEN_CATALOG_KEYS = ("/OpenAction", "/AA")
@@ -100,17 +100,7 @@ def make_archival(source: Path, out: Path, when: datetime | None = None) -> None
                          "/CreationDate": _pdf_date(when), "/ModDate": _pdf_date(when)})
 
     writer.generate_file_identifiers()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".archival-", suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            writer.write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(writer, out)
 
 
 def check_archival(path: Path) -> list[str]:

@@ -7,7 +7,6 @@ count is stable (two passes in practice).
 """
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from print_templates.layouts import (HEADER_BAND, ContentsLine, FrontMatter, bui
 
 from .model import PART_TITLES, ComposedIssue, CompositionError, ContentsEntry, IssueSpec
 from .ordering import authority
+from .pdfio import write_atomically
 
 A4_WIDTH, A4_HEIGHT = 595.276, 841.89
 A4_TOLERANCE = 3.0  # points
@@ -69,7 +69,7 @@ def contents_text(type_name: str, notation: str, abstract: str) -> str:
 def _layout(spec: IssueSpec, readers: list[PdfReader], front_pages: int,
             separators: bool) -> list[ContentsEntry]:
     entries, page, part = [], front_pages + 1, None
-    for document, reader in zip(spec.documents, readers):
+    for document, reader in zip(spec.documents, readers, strict=True):
         if separators and document.part != part:
             page += 1
         part = document.part
@@ -142,7 +142,7 @@ def compose_issue(spec: IssueSpec, masthead: Masthead, out_path: Path) -> Compos
         else:
             raise CompositionError("Không ổn định được số trang của mục lục.")
 
-        placed = [_Placed(r, e) for r, e in zip(readers, entries)]
+        placed = [_Placed(r, e) for r, e in zip(readers, entries, strict=True)]
         last_page = (entries[-1].start_page + entries[-1].page_count - 1) if entries \
             else front_pages
         doc_pages = [(spec.first_page + p - 1, p) for e in entries
@@ -178,7 +178,7 @@ def compose_issue(spec: IssueSpec, masthead: Masthead, out_path: Path) -> Compos
             writer.add_page(page)
         _finish(writer, spec, masthead, entries)
         page_count = len(writer.pages)
-        _write_atomically(writer, out_path)
+        write_atomically(writer, out_path)
     return ComposedIssue(path=out_path, page_count=page_count, front_pages=front_pages,
                          entries=entries)
 
@@ -205,17 +205,3 @@ def _finish(writer: PdfWriter, spec: IssueSpec, masthead: Masthead,
     })
     writer.page_mode = "/UseOutlines"
     writer.generate_file_identifiers()
-
-
-def _write_atomically(writer: PdfWriter, out_path: Path) -> None:
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=out_path.parent, prefix=".compose-", suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            writer.write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, out_path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise

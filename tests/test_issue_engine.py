@@ -1,11 +1,9 @@
 """The issue engine, read back from the PDF it writes (pdftotext, pdffonts, qpdf)."""
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from datetime import date
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
