@@ -37,3 +37,58 @@ def fold_key(text: str | None) -> str:
 def slugify(text: str | None) -> str:
     """URL slug from Vietnamese text: "HĐND xã Chiềng Hặc" -> "hdnd-xa-chieng-hac"."""
     return fold_key(text).replace(" ", "-").replace("_", "-")
+
+
+_WORD = re.compile(r"\w+")
+_NOTATION = re.compile(r"^0*(\d{1,5})/(?:(\d{4})/)?([a-z]{1,4})-([a-z0-9]{1,24})$")
+NUMBER_YEAR = re.compile(r"^0*(\d{1,5})/(\d{4})$")
+NOTATION_LIKE = re.compile(r"^\d{1,5}/(?:\d{4}/)?[^\s/]{1,6}-\S{1,24}$")
+
+
+def has_marks(word: str) -> bool:
+    return fold(word) != word
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """Lower-case NFC words with their character offsets (for highlighting)."""
+    return [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def index_terms(word: str) -> list[str]:
+    """The terms a word is indexed under: as written and, when it has marks, folded too.
+    Both stand at the same position, so phrases match with or without accents."""
+    folded = fold(word)
+    return [word] if folded == word else [word, folded]
+
+
+def notation_forms(notation: str) -> set[str]:
+    """Whole-token forms of a notation: as written, folded, and number only.
+
+    "09/2026/NQ-HĐND" -> {"09/2026/nq-hđnd", "9/2026/nq-hdnd", "9/2026"};
+    "1182/QĐ-UBND" -> {"1182/qđ-ubnd", "1182/qd-ubnd", "1182"}."""
+    written = nfc(notation).lower().replace(" ", "")
+    if not written:
+        return set()
+    forms = {written}
+    match = _NOTATION.match(fold(written))
+    if match:
+        seq, year, kind, issuer = match.groups()
+        seq = str(int(seq))
+        forms.add(f"{seq}/{year}/{kind}-{issuer}" if year else f"{seq}/{kind}-{issuer}")
+        forms.add(f"{seq}/{year}" if year else seq)
+    return forms
+
+
+def query_notation_form(token: str) -> str | None:
+    """The index form a query token stands for, if it looks like a notation or "37/2026"."""
+    token = fold(nfc(token)).lower()
+    number_year = NUMBER_YEAR.match(token)
+    if number_year:
+        return f"{int(number_year.group(1))}/{number_year.group(2)}"
+    if NOTATION_LIKE.match(token):
+        match = _NOTATION.match(token)
+        if match:
+            seq, year, kind, issuer = match.groups()
+            return (f"{int(seq)}/{year}/{kind}-{issuer}" if year
+                    else f"{int(seq)}/{kind}-{issuer}")
+    return None

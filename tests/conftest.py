@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import flask_migrate
@@ -64,20 +65,29 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("db_url", backends, indirect=True)
 
 
+@contextmanager
+def postgres_database():
+    """A new, empty PostgreSQL database for one test (or module); dropped afterwards."""
+    if _postgres_problem:
+        pytest.skip(_postgres_problem)
+    name = f"gazette_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_libpq(POSTGRES_URL), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield re.sub(r"/[^/]*$", f"/{name}", POSTGRES_URL)
+    finally:
+        with psycopg.connect(_libpq(POSTGRES_URL), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def db_url(request: pytest.FixtureRequest, tmp_path: Path):
     """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped after."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'gazette.sqlite3'}"
         return
-    if _postgres_problem:
-        pytest.skip(_postgres_problem)
-    name = f"gazette_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_libpq(POSTGRES_URL), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield re.sub(r"/[^/]*$", f"/{name}", POSTGRES_URL)
-    with psycopg.connect(_libpq(POSTGRES_URL), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

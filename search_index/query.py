@@ -1,0 +1,60 @@
+"""Reading what citizens type. Never fails: whatever cannot be read is searched as words.
+
+"37/2026/qd-ubnd" and "37/2026" become notation forms; text in double quotes a phrase; the
+operators AND, OR, NOT are not operators here (citizens type them as words, or by mistake).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .analysis import fold, nfc, query_notation_form, word_spans
+
+MAX_QUERY_CHARS = 500
+MAX_WORDS = 24
+_OPERATORS = {"and", "or", "not"}
+
+
+@dataclass
+class ParsedQuery:
+    words: list[str] = field(default_factory=list)  # lower case, accents as typed
+    phrases: list[list[str]] = field(default_factory=list)
+    notations: list[str] = field(default_factory=list)  # index forms
+    numbers: list[str] = field(default_factory=list)  # bare numbers: a word or a notation
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.phrases or self.notations)
+
+
+def parse_query(text: str | None) -> ParsedQuery:
+    text = nfc(text)[:MAX_QUERY_CHARS]
+    parsed = ParsedQuery()
+    for phrase in re.findall(r'"([^"]*)"', text):
+        words = [w for w, _, _ in word_spans(phrase)]
+        if len(words) > 1:
+            parsed.phrases.append(words)
+        else:
+            parsed.words.extend(words)
+    text = re.sub(r'"[^"]*"', " ", text).replace('"', " ")
+    for token in text.split():
+        form = query_notation_form(token.strip(".,;:()[]{}"))
+        if form:
+            parsed.notations.append(form)
+            continue
+        for word, _, _ in word_spans(token):
+            if word in _OPERATORS and token.isupper():
+                continue
+            if word.isdigit() and len(word) <= 5:
+                parsed.numbers.append(str(int(word)))
+            parsed.words.append(word)
+    if parsed.notations:  # "Số: 37/2026/QĐ-UBND" as copied from a document
+        parsed.words = [w for w in parsed.words if fold(w) != "so"]
+    parsed.words = list(dict.fromkeys(parsed.words))[:MAX_WORDS]
+    parsed.phrases = parsed.phrases[:4]
+    parsed.notations = list(dict.fromkeys(parsed.notations))[:4]
+    return parsed
+
+
+def folded_words(parsed: ParsedQuery) -> list[str]:
+    return [fold(w) for w in parsed.words]
