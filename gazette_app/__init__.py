@@ -8,7 +8,7 @@ from flask import Flask
 
 from .config import PROJECT_ROOT, from_environment, instance_path
 from .extensions import csrf, db, login_manager, migrate
-from .models.types import render_item
+from .models.types import include_object, render_item
 
 
 def create_app(test_config: dict | None = None, instance: Path | str | None = None) -> Flask:
@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True, render_item=render_item)
+                     compare_type=True, render_item=render_item, include_object=include_object)
     csrf.init_app(app)
     login_manager.init_app(app)
 
@@ -35,6 +35,8 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     from .auth.views import bp as auth_bp
     from .errors import init_app as init_errors
     from .public.views import bp as public_bp
+    from .api import search as _api_search  # noqa: F401  (adds /api/v1/search)
+    from .public import search as _public_search  # noqa: F401  (adds /tim-kiem)
     from .staff import issues as _staff_issues  # noqa: F401  (adds the issue pages)
     from .staff.views import bp as staff_bp
 
@@ -43,7 +45,8 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     csrf.exempt(api_bp)  # JSON API: no cookies are trusted there, so no CSRF token
     init_errors(app)
 
-    from . import cli, templating
+    from . import cli, search, templating
     cli.init_app(app)
     templating.init_app(app)
+    search.init_app(app)
     return app

@@ -117,8 +117,31 @@ def ensure_demo_admin() -> tuple[str, str]:
     return "admin", password
 
 
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the database."""
+    from sqlalchemy import func
+
+    from .models import Document
+    from .search import reindex
+    total = db.session.scalar(select(func.count()).select_from(Document)
+                              .where(Document.state != "withdrawn"))
+    with click.progressbar(length=total, label="reindex", show_pos=True) as bar:
+        indexed = reindex(progress=bar.update)
+    click.echo(f"indexed {indexed} documents with {current_app.config['SEARCH_BACKEND']}")
+
+
+@click.command("search-sync")
+@with_appcontext
+def search_sync_command() -> None:
+    """Apply index work left in the outbox (after a crash); normally done after each commit."""
+    from .search import drain
+    click.echo(f"index updated for {drain()} documents")
+
+
 def init_app(app: Flask) -> None:
     from .cli_issues import COMMANDS
     for command in (create_user_command, set_password_command, import_records_command,
-                    demo_command, *COMMANDS):
+                    demo_command, reindex_command, search_sync_command, *COMMANDS):
         app.cli.add_command(command)

@@ -57,6 +57,7 @@ def from_environment(instance: Path) -> dict:
         "GAZETTE_PUBLIC_URL": os.environ.get("GAZETTE_PUBLIC_URL", "http://127.0.0.1:5000"),
         "GAZETTE_PAGE_NUMBERING": os.environ.get("GAZETTE_PAGE_NUMBERING", "issue"),
         "GAZETTE_MASTHEAD": os.environ.get("GAZETTE_MASTHEAD", ""),
+        "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "GAZETTE_SIGNING_PKCS12": os.environ.get("GAZETTE_SIGNING_PKCS12", ""),
         "GAZETTE_SIGNING_PASSWORD": os.environ.get("GAZETTE_SIGNING_PASSWORD", ""),
         "LOG_LEVEL": os.environ.get("GAZETTE_LOG_LEVEL", "INFO"),

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 
+from search_index.analysis import slugify
+
 from .models import Role
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -30,5 +32,6 @@ def url_with(**changes) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.filters["slug"] = slugify
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["Role"] = Role

@@ -62,6 +62,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         backends = ["sqlite"]
         if metafunc.definition.get_closest_marker("both_databases"):
             backends.append("postgresql")
+        if metafunc.definition.get_closest_marker("postgres_only"):
+            backends = ["postgresql"]
         metafunc.parametrize("db_url", backends, indirect=True)
 
 

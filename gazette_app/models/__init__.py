@@ -2,9 +2,10 @@
 from .audit import AuditEvent
 from .document import Document, DocumentFile, DocumentRelation, DuplicateFlag, Issuer
 from .issue import Issue, IssueEntry, IssueNumber
+from .search import SearchOutbox
 from .user import Role, User
 from .volume import Volume, volume_issues
 
 __all__ = ["AuditEvent", "Document", "DocumentFile", "DocumentRelation", "DuplicateFlag",
-           "Issue", "IssueEntry", "IssueNumber", "Issuer", "Role", "User", "Volume",
+           "Issue", "IssueEntry", "IssueNumber", "Issuer", "Role", "SearchOutbox", "User", "Volume",
            "volume_issues"]

@@ -33,3 +33,11 @@ def render_item(type_: str, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
     return False
+
+
+DERIVED_TABLES = {"search_documents"}  # owned by the PostgreSQL search backend, not Alembic
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic hook: leave derived tables (rebuilt by ``flask reindex``) out of migrations."""
+    return not (type_ == "table" and name in DERIVED_TABLES)

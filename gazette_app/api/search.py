@@ -1,0 +1,37 @@
+"""GET /api/v1/search: the mobile app's search, with filters, facets, highlights, pages."""
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from marshmallow import ValidationError
+
+from ..search import get_backend
+from ..search_args import SearchArgsSchema, blank_to_none, to_query
+from .views import bp
+
+
+def _bad_request(messages: dict):
+    field, problems = next(iter(messages.items()))
+    text = problems[0] if isinstance(problems, list) else str(problems)
+    return jsonify(error={"code": "invalid_parameter", "field": field,
+                          "message": f"{field}: {text}", "fields": messages}), 400
+
+
+@bp.route("/search")
+def search():
+    try:
+        values = SearchArgsSchema().load(blank_to_none(request.args.to_dict()))
+    except ValidationError as error:
+        return _bad_request(error.messages)
+    result = get_backend().search(to_query(values))
+    return jsonify(
+        total=result.total, page=result.page, size=result.size, pages=result.pages,
+        suggestion=result.suggestion, relaxed=result.relaxed,
+        results=[{
+            "id": hit.id, "notation": hit.notation, "issuer": hit.issuer,
+            "issuer_code": hit.issuer_code, "doc_type": hit.doc_type,
+            "issued": hit.issued.isoformat(), "abstract": hit.abstract, "status": hit.status,
+            "legal": hit.legal, "highlights": hit.highlights,
+            "url": url_for("public.document", document_id=hit.id, _external=True),
+        } for hit in result.hits],
+        facets={name: [{"value": value, "count": count} for value, count in counts]
+                for name, counts in result.facets.items()})

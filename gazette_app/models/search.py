@@ -1,0 +1,21 @@
+"""The search outbox: documents whose index entry must be refreshed.
+
+Rows are written in the same transaction as the change to the document, so the index can
+always catch up with the database after a crash (see gazette_app.search)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class SearchOutbox(db.Model):
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

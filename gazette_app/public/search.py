@@ -1,0 +1,27 @@
+"""The public search page /tim-kiem: works without JavaScript, on a phone first."""
+from __future__ import annotations
+
+from flask import render_template, request
+from marshmallow import ValidationError
+
+from ..search import get_backend
+from ..search_args import SearchArgsSchema, blank_to_none, to_query
+from ..vocabulary import STATUS_LABELS
+from .views import bp
+
+FACET_TITLES = {"issuer": "Cơ quan ban hành", "doc_type": "Loại văn bản", "year": "Năm",
+                "status": "Tình trạng hiệu lực"}
+
+
+@bp.route("/tim-kiem")
+def search():
+    args = blank_to_none(request.args.to_dict())
+    errors = {}
+    try:
+        values = SearchArgsSchema().load(args)
+    except ValidationError as error:
+        errors = error.messages
+        values = SearchArgsSchema().load({k: v for k, v in args.items() if k not in errors})
+    result = get_backend().search(to_query(values))
+    return render_template("public/search.html", result=result, values=values, errors=errors,
+                           facet_titles=FACET_TITLES, statuses=STATUS_LABELS)

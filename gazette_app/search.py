@@ -1,0 +1,168 @@
+"""The app's side of search: which backend, what a document looks like to the index, and
+keeping the index in step with the database.
+
+Any flush that changes a search-relevant attribute of a Document writes a row to the search
+outbox in the same transaction; after the commit the outbox is drained into the index. If the
+process dies in between, the rows are still there: the next commit, ``flask search-sync`` or
+``flask reindex`` completes the work. Withdrawn documents are removed from the index.
+"""
+from __future__ import annotations
+
+import logging
+from itertools import chain
+from pathlib import Path
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import delete, event, inspect, insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from search_index.backend import SearchBackend
+from search_index.model import SearchDocument
+
+from .extensions import db
+from .models import Document, IssueEntry, SearchOutbox
+from .models.types import utcnow
+
+log = logging.getLogger(__name__)
+SEARCH_ATTRIBUTES = ("notation", "abstract", "body_text", "issuer_id", "doc_type", "legal",
+                     "signer", "field", "status", "issued", "year", "state")
+DRAIN_BATCH = 2000
+
+
+def get_backend() -> SearchBackend:
+    """The configured backend, one per app (SEARCH_BACKEND: whoosh, default, or postgres)."""
+    backend = current_app.extensions.get("gazette_search")
+    if backend is None:
+        kind = current_app.config["SEARCH_BACKEND"]
+        if kind == "postgres":
+            from search_index.postgres_backend import PostgresBackend
+            if db.engine.dialect.name != "postgresql":
+                raise RuntimeError("SEARCH_BACKEND=postgres needs DATABASE_URL on PostgreSQL")
+            backend = PostgresBackend(db.engine)
+        else:
+            from search_index.whoosh_backend import WhooshBackend
+            backend = WhooshBackend(Path(current_app.instance_path) / "search-index")
+        current_app.extensions["gazette_search"] = backend
+    return backend
+
+
+def to_search_document(document: Document, entry: IssueEntry | None) -> SearchDocument:
+    published = entry is not None and entry.issue.state == "published"
+    return SearchDocument(
+        id=document.id, notation=document.notation, abstract=document.abstract,
+        body=document.body_text or "", issuer=document.issuer.name,
+        issuer_code=document.issuer.code, doc_type=document.doc_type, legal=document.legal,
+        signer=document.signer or "", field=document.field or "", status=document.status,
+        issued=document.issued, year=document.year,
+        issue_numbers=tuple(entry.issue.number_list) if published else (),
+        issue_year=entry.issue.year if published else None,
+        page=(entry.issue.first_page + entry.start_page - 1)
+        if published and entry.start_page else None)
+
+
+def _entries(session: Session, ids: list[int]) -> dict[int, IssueEntry]:
+    rows = session.scalars(select(IssueEntry).where(IssueEntry.document_id.in_(ids))).all()
+    return {row.document_id: row for row in rows}
+
+
+def drain() -> int:
+    """Bring the index up to date with the outbox; returns how many documents were handled."""
+    backend, handled = get_backend(), 0
+    with Session(db.engine) as session:
+        while True:
+            rows = session.execute(select(SearchOutbox.id, SearchOutbox.document_id)
+                                   .order_by(SearchOutbox.id).limit(DRAIN_BATCH)).all()
+            if not rows:
+                return handled
+            ids = sorted({row.document_id for row in rows})
+            documents = session.scalars(select(Document).where(Document.id.in_(ids))
+                                        .options(selectinload(Document.issuer))).all()
+            keep = [d for d in documents if d.state != "withdrawn"]
+            entries = _entries(session, [d.id for d in keep])
+            backend.index(to_search_document(d, entries.get(d.id)) for d in keep)
+            gone = set(ids) - {d.id for d in keep}
+            if gone:
+                backend.delete(gone)
+            session.execute(delete(SearchOutbox).where(
+                SearchOutbox.id.in_([row.id for row in rows])))
+            session.commit()
+            handled += len(ids)
+
+
+def reindex(progress=None) -> int:
+    """Rebuild the whole index from the database (``progress(n)`` after each batch)."""
+    backend = get_backend()
+    backend.clear()
+    total = 0
+    with Session(db.engine) as session:
+        session.execute(delete(SearchOutbox))
+        last_id = 0
+        while True:
+            documents = session.scalars(select(Document).where(
+                Document.id > last_id, Document.state != "withdrawn").order_by(Document.id)
+                .limit(DRAIN_BATCH).options(selectinload(Document.issuer))).all()
+            if not documents:
+                break
+            entries = _entries(session, [d.id for d in documents])
+            total += backend.index(to_search_document(d, entries.get(d.id)) for d in documents)
+            last_id = documents[-1].id
+            if progress:
+                progress(len(documents))
+        session.commit()
+    return total
+
+
+def _changed(document: Document) -> bool:
+    state = inspect(document)
+    return state.pending or any(state.attrs[name].history.has_changes()
+                                for name in SEARCH_ATTRIBUTES)
+
+
+@event.listens_for(Session, "before_flush")
+def _collect(session: Session, flush_context, instances) -> None:
+    """Remember which documents the flush will change in a way the index sees."""
+    pending = session.info.setdefault("search_documents", set())
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Document) and (obj in session.deleted or _changed(obj)):
+            pending.add(obj)
+
+
+@event.listens_for(Session, "after_flush")
+def _queue(session: Session, flush_context) -> None:
+    """Write the outbox rows in the same transaction as the change."""
+    documents = session.info.pop("search_documents", set())
+    ids = sorted({d.id for d in documents if d.id is not None})
+    if ids:
+        now = utcnow()
+        session.connection().execute(insert(SearchOutbox.__table__),
+                                     [{"document_id": i, "created_at": now} for i in ids])
+        session.info["search_dirty"] = True
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop("search_documents", None)
+    session.info.pop("search_dirty", None)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop("search_dirty", False) and has_app_context():
+        try:
+            drain()
+        except Exception:  # noqa: BLE001 - the outbox keeps the work for a later drain
+            log.exception("Search index update failed; the outbox keeps it for later")
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _catch_up_once() -> None:
+        """Finish index work a previous process left in the outbox (once per process)."""
+        if app.extensions.get("gazette_search_caught_up"):
+            return
+        app.extensions["gazette_search_caught_up"] = True
+        try:
+            if db.session.scalar(select(SearchOutbox.id).limit(1)) is not None:
+                drain()
+        except Exception:  # noqa: BLE001 - never block pages on the index
+            log.exception("Search catch-up failed")

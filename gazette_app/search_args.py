@@ -1,0 +1,55 @@
+"""Search arguments from a URL, validated the same way for the public page and the API."""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS, SearchQuery
+
+from .schemas import Text
+from .vocabulary import STATUS_LABELS
+
+
+class SearchArgsSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    q = Text(load_default="", validate=validate.Length(max=500,
+             error="Từ khoá dài quá 500 ký tự."))
+    issuer = Text(load_default=None, validate=validate.Length(max=200))
+    doc_type = Text(load_default=None, validate=validate.Length(max=120))
+    legal = fields.Boolean(load_default=None, truthy={"1", "true", "yes"},
+                           falsy={"0", "false", "no"},
+                           error_messages={"invalid": "Nhóm văn bản phải là 1 (QPPL) hoặc 0."})
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        list(STATUS_LABELS), error="Tình trạng hiệu lực không hợp lệ."))
+    field = Text(load_default=None, validate=validate.Length(max=120))
+    date_from = fields.Date(load_default=None,
+                            error_messages={"invalid": "Ngày không hợp lệ (YYYY-MM-DD)."})
+    date_to = fields.Date(load_default=None,
+                          error_messages={"invalid": "Ngày không hợp lệ (YYYY-MM-DD)."})
+    year = fields.Integer(load_default=None, strict=False, validate=validate.Range(
+        1945, 2100, error="Năm phải từ 1945 đến 2100."),
+        error_messages={"invalid": "Năm phải là số."})
+    issue = fields.Integer(load_default=None, validate=validate.Range(
+        1, 9999, error="Số Công báo phải từ 1."), error_messages={"invalid": "Số phải là số."})
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(
+        ["relevance", "date"], error="Sắp xếp theo relevance hoặc date."))
+    page = fields.Integer(load_default=1, validate=validate.Range(
+        1, MAX_RESULTS, error=f"Trang phải từ 1 đến {MAX_RESULTS}."),
+        error_messages={"invalid": "Trang phải là số."})
+    size = fields.Integer(load_default=20, validate=validate.Range(
+        1, MAX_PAGE_SIZE, error=f"Mỗi trang từ 1 đến {MAX_PAGE_SIZE} kết quả."),
+        error_messages={"invalid": "Số kết quả mỗi trang phải là số."})
+
+
+def blank_to_none(args: dict) -> dict:
+    """Empty form fields ("issuer=") mean "no filter"."""
+    return {k: v for k, v in args.items() if v not in ("", None)}
+
+
+def to_query(values: dict) -> SearchQuery:
+    return SearchQuery(text=values["q"], issuer=values["issuer"], doc_type=values["doc_type"],
+                       legal=values["legal"], status=values["status"], field=values["field"],
+                       date_from=values["date_from"], date_to=values["date_to"],
+                       year=values["year"], issue=values["issue"], sort=values["sort"],
+                       page=values["page"], size=values["size"])
