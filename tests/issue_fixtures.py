@@ -33,7 +33,7 @@ def issue_documents(folder: Path, count: int = len(SAMPLE)) -> list[IssueDocumen
     for record in records():
         by_number.setdefault(record["number"], record)
     documents = []
-    for index, (number, pages) in enumerate(zip(SAMPLE[:count], PAGES)):
+    for index, (number, pages) in enumerate(zip(SAMPLE[:count], PAGES, strict=False)):
         record = by_number[number]
         documents.append(make_document(folder, index, record, pages))
     return documents
