@@ -39,6 +39,11 @@ test: system-deps $(VENV)/.dev-installed
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-.PHONY: bench
+.PHONY: bench bench-full
 bench: system-deps $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_compose.py
+	$(BIN)/python bench/bench_search.py --sizes 10000
+
+bench-full: system-deps $(VENV)/.dev-installed
+	$(BIN)/python bench/bench_compose.py
+	$(BIN)/python bench/bench_search.py --sizes 10000,100000

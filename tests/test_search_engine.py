@@ -180,3 +180,23 @@ def test_concurrent_indexing_never_fails(kind, tmp_path):
         for thread in threads:
             thread.join(timeout=120)
         assert errors == [] and backend.count() == 367
+
+
+# Every Vietnamese vowel with each of the five tone marks (and none), upper and lower case.
+VOWELS = {
+    "a": "aàáảãạ", "ă": "ăằắẳẵặ", "â": "âầấẩẫậ", "e": "eèéẻẽẹ", "ê": "êềếểễệ",
+    "i": "iìíỉĩị", "o": "oòóỏõọ", "ô": "ôồốổỗộ", "ơ": "ơờớởỡợ", "u": "uùúủũụ",
+    "ư": "ưừứửữự", "y": "yỳýỷỹỵ",
+}
+BASE = {"ă": "a", "â": "a", "ê": "e", "ô": "o", "ơ": "o", "ư": "u"}
+
+
+@pytest.mark.parametrize("family", sorted(VOWELS))
+def test_folding_table(family):
+    import unicodedata
+    base = BASE.get(family, family)
+    for letter in VOWELS[family]:
+        assert fold(letter) == base, letter
+        assert fold(letter.upper()) == base.upper(), letter
+        assert fold(unicodedata.normalize("NFD", letter)) == base, f"NFD {letter}"
+    assert fold("đĐ") == "dD"
