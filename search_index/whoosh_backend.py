@@ -138,7 +138,7 @@ class WhooshBackend(SearchBackend):
         results = searcher.search_page(
             whoosh_query, query.page, pagelen=query.size,
             filter=And(filters) if filters else None, groupedby=facets,
-            maptype=sorting.Count, terms=True,
+            maptype=sorting.Count,
             sortedby=[sorting.FieldFacet("issued", reverse=True),
                       sorting.FieldFacet("id")] if sort else None)
         terms = {text.decode("utf-8") if isinstance(text, bytes) else text
