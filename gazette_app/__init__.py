@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     from .errors import init_app as init_errors
     from .public.views import bp as public_bp
     from .api import search as _api_search  # noqa: F401  (adds /api/v1/search)
+    from .public import documents as _p1, feeds as _p2, gazette as _p3  # noqa: F401
     from .public import search as _public_search  # noqa: F401  (adds /tim-kiem)
     from .staff import issues as _staff_issues  # noqa: F401  (adds the issue pages)
     from .staff.views import bp as staff_bp

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from search_index.analysis import fold
+from search_index.analysis import fold, slugify
 
 from ..notation import TYPE_CODES
 from ..vocabulary import STATUS_LABELS
@@ -73,12 +73,30 @@ class Document(db.Model):
     issuer: Mapped[Issuer] = relationship(lazy="joined")
     files: Mapped[list[DocumentFile]] = relationship(back_populates="document",
                                                       cascade="all, delete-orphan")
+    entries: Mapped[list["IssueEntry"]] = relationship(  # noqa: F821 - defined in issue.py
+        "IssueEntry", viewonly=True, order_by="IssueEntry.id")
     flags: Mapped[list[DuplicateFlag]] = relationship(
         foreign_keys="DuplicateFlag.document_id", back_populates="document",
         cascade="all, delete-orphan")
 
     AUDITED = ("notation", "doc_type", "abstract", "signer", "issued", "effective", "expires",
                "field", "status", "state", "review", "legal")
+
+    @property
+    def slug(self) -> str:
+        """The notation in a URL: "37/2026/QĐ-UBND" -> "37-2026-qd-ubnd"."""
+        return slugify(self.notation)
+
+    @property
+    def published_entry(self):
+        """The entry of the published issue that carries this document, if any."""
+        return next((e for e in self.entries if e.issue.state == "published"), None)
+
+    @property
+    def published_page(self) -> int | None:
+        entry = self.published_entry
+        return entry.issue.first_page + entry.start_page - 1 if entry and entry.start_page \
+            else None
 
     @property
     def type_name(self) -> str:

@@ -1,0 +1,90 @@
+"""A document's public page at a readable URL, its files, and its citation."""
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from sqlalchemy import or_, select, update
+
+from ..extensions import db
+from ..models import Document, DocumentFile, DocumentRelation, Issuer
+from ..storage import get_store
+from .views import bp
+
+RELATION_LABELS = {
+    "amends": ("Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi"),
+    "replaces": ("Thay thế", "Bị thay thế bởi"),
+    "repeals": ("Bãi bỏ", "Bị bãi bỏ bởi"),
+    "corrects": ("Đính chính", "Được đính chính bởi"),
+    "guides": ("Hướng dẫn", "Được hướng dẫn bởi"),
+}
+
+
+def document_url(document: Document, **kwargs) -> str:
+    return url_for("public.document_page", issuer=document.issuer.code, year=document.year,
+                   slug=document.slug, **kwargs)
+
+
+def citation(document: Document) -> str | None:
+    """"Công báo tỉnh Sơn La, Số 12/2026, tr. 23" (like the Federal Register's "88 FR 12345")."""
+    entry = document.published_entry
+    if entry is None:
+        return None
+    numbers = " + ".join(f"{n:02d}" for n in entry.issue.number_list)
+    return (f"Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}, Số {numbers}/"
+            f"{entry.issue.year}, tr. {document.published_page}")
+
+
+def _visible(document: Document | None) -> Document:
+    if document is None or document.state == "withdrawn":
+        abort(404)
+    return document
+
+
+@bp.route("/van-ban/<int:document_id>")
+def document(document_id: int):
+    """Old id URLs lead to the readable one."""
+    doc = _visible(db.session.get(Document, document_id))
+    return redirect(document_url(doc), code=301)
+
+
+@bp.route("/van-ban/<issuer>/<int:year>/<slug>")
+def document_page(issuer: str, year: int, slug: str):
+    number = slug.split("-", 1)[0]
+    if not number.isdigit():
+        abort(404)
+    candidates = [d for d in db.session.scalars(select(Document).join(Issuer).where(
+        Issuer.code == issuer, Document.year == year, Document.seq == int(number),
+        Document.state != "withdrawn")) if d.slug == slug]
+    if not candidates:
+        abort(404)
+    if len(candidates) > 1 and request.args.get("id", type=int) not in {d.id for d in
+                                                                         candidates}:
+        return render_template("public/document_choice.html", documents=candidates), 300
+    doc = next(d for d in candidates if len(candidates) == 1 or d.id == request.args.get(
+        "id", type=int))
+    db.session.execute(update(Document).where(Document.id == doc.id)
+                       .values(view_count=Document.view_count + 1))
+    db.session.commit()
+    relations = db.session.scalars(select(DocumentRelation).where(or_(
+        DocumentRelation.source_id == doc.id, DocumentRelation.target_id == doc.id))).all()
+    return render_template("public/document.html", doc=doc, citation=citation(doc),
+                           relations=relations, labels=RELATION_LABELS)
+
+
+@bp.route("/van-ban/<int:document_id>/tep/<int:file_id>")
+def document_file(document_id: int, file_id: int):
+    """A document's file, by id only: the user's file name never reaches the file system.
+    PDFs open in the browser; ?tai=1 downloads."""
+    doc = _visible(db.session.get(Document, document_id))
+    file = db.session.get(DocumentFile, file_id)
+    if file is None or file.document_id != doc.id:
+        abort(404)
+    download = request.args.get("tai") == "1" or file.media_type != "application/pdf"
+    if download:
+        db.session.execute(update(Document).where(Document.id == doc.id)
+                           .values(download_count=Document.download_count + 1))
+        db.session.commit()
+    response = send_file(get_store().path(file.sha256), mimetype=file.media_type,
+                         as_attachment=download, download_name=file.filename, etag=file.sha256,
+                         max_age=86400, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,111 @@
+"""Atom feeds of new issues and new documents (optionally per issuer or type), and the sitemap.
+XML is built with ElementTree, so every text is escaped."""
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+from xml.etree import ElementTree as ET
+
+from flask import Response, current_app, request, url_for
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Document, Issue, Issuer
+from .documents import document_url
+from .views import bp
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_SIZE = 50
+SITEMAP_LIMIT = 50_000  # the sitemap protocol's cap for one file
+
+
+def _stamp(value) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    return datetime.combine(value, time(), tzinfo=timezone.utc).isoformat()
+
+
+def _feed(title: str, self_url: str, entries: list[dict]) -> Response:
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = self_url
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_url)
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=url_for("public.home", _external=True))
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = \
+        f"Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}"
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = \
+        entries[0]["updated"] if entries else _stamp(datetime.now(timezone.utc))
+    for item in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = item["title"]
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = item["url"]
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=item["url"])
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = item["updated"]
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = item["summary"]
+    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return Response(body, mimetype="application/atom+xml",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
+@bp.route("/feeds/cong-bao.atom")
+def feed_issues():
+    issues = db.session.scalars(select(Issue).where(Issue.state == "published")
+                                .order_by(Issue.published_at.desc()).limit(FEED_SIZE)).all()
+    return _feed(f"Số Công báo mới — tỉnh {current_app.config['GAZETTE_PROVINCE']}",
+                 url_for("public.feed_issues", _external=True), [{
+                     "title": f"Công báo {i.label}/{i.year} ngày {i.date:%d/%m/%Y}",
+                     "url": url_for("public.issue_page", year=i.year, number=i.first_number,
+                                    _external=True),
+                     "updated": _stamp(i.published_at or i.date),
+                     "summary": f"{len(i.entries)} văn bản, {i.page_count} trang"}
+                     for i in issues])
+
+
+@bp.route("/feeds/van-ban.atom")
+def feed_documents():
+    """New documents; ?issuer=<code> and ?type=<doc type> narrow the feed."""
+    query = select(Document).where(Document.state != "withdrawn")
+    title = "Văn bản mới"
+    issuer_code = request.args.get("issuer", "")[:200]
+    doc_type = request.args.get("type", "")[:120]
+    if issuer_code:
+        issuer = db.session.scalar(select(Issuer).where(Issuer.code == issuer_code))
+        query = query.where(Document.issuer_id == (issuer.id if issuer else -1))
+        title += f" của {issuer.name if issuer else issuer_code}"
+    if doc_type:
+        query = query.where(Document.doc_type == doc_type)
+        title += f" ({doc_type})"
+    documents = db.session.scalars(query.order_by(Document.received_at.desc(),
+                                                  Document.id.desc()).limit(FEED_SIZE)).all()
+    return _feed(f"{title} — Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}",
+                 request.url, [{
+                     "title": f"{d.type_name} số {d.notation} ({d.issuer.name}, "
+                              f"{d.issued:%d/%m/%Y})",
+                     "url": document_url(d, _external=True),
+                     "updated": _stamp(d.received_at), "summary": d.abstract}
+                     for d in documents])
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+
+    def add(url: str, modified=None) -> None:
+        node = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        ET.SubElement(node, f"{{{SITEMAP}}}loc").text = url
+        if modified is not None:
+            ET.SubElement(node, f"{{{SITEMAP}}}lastmod").text = _stamp(modified)
+
+    add(url_for("public.home", _external=True))
+    add(url_for("public.search", _external=True))
+    for issue in db.session.scalars(select(Issue).where(Issue.state == "published")):
+        add(url_for("public.issue_page", year=issue.year, number=issue.first_number,
+                    _external=True), issue.published_at)
+    for document in db.session.scalars(select(Document).where(Document.state != "withdrawn")
+                                       .order_by(Document.id).limit(SITEMAP_LIMIT - len(root))):
+        add(document_url(document, _external=True), document.updated_at)
+    return Response(ET.tostring(root, encoding="utf-8", xml_declaration=True),
+                    mimetype="application/xml", headers={"Cache-Control": "public, max-age=3600"})
