@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from .config import PROJECT_ROOT, from_environment, instance_path
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 from .models.types import include_object, render_item
 
 
@@ -29,14 +29,17 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
                      compare_type=True, render_item=render_item, include_object=include_object)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers every table)
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .errors import init_app as init_errors
     from .public.views import bp as public_bp
+    from .api import openapi as _api_openapi  # noqa: F401  (adds the OpenAPI document)
     from .api import search as _api_search  # noqa: F401  (adds /api/v1/search)
-    from .public import documents as _p1, feeds as _p2, gazette as _p3  # noqa: F401
+    from .public import documents as _p1, feedback as _p4, feeds as _p2, gazette as _p3  # noqa: F401
+    from .staff import feedback as _staff_feedback  # noqa: F401
     from .public import search as _public_search  # noqa: F401  (adds /tim-kiem)
     from .staff import issues as _staff_issues  # noqa: F401  (adds the issue pages)
     from .staff.views import bp as staff_bp

@@ -117,6 +117,30 @@ def ensure_demo_admin() -> tuple[str, str]:
     return "admin", password
 
 
+@click.command("create-api-key")
+@click.argument("name")
+@click.option("--rate", default="1200 per minute", show_default=True,
+              help="rate limit for this key, as flask-limiter reads it")
+@with_appcontext
+def create_api_key_command(name: str, rate: str) -> None:
+    """Create an API key for a client app; the key is printed once and only its hash kept."""
+    from limits import parse_many
+
+    from .models import ApiKey
+    from .services.audit import record
+    try:
+        parse_many(rate)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--rate") from None
+    key = secrets.token_urlsafe(32)
+    api_key = ApiKey(name=name[:120], key_hash=ApiKey.hash(key), rate_limit=rate)
+    db.session.add(api_key)
+    db.session.flush()
+    record("api_key.create", "api_key", api_key.id, after={"name": api_key.name, "rate": rate})
+    db.session.commit()
+    click.echo(f"API key for {api_key.name} (keep it; it is not shown again): {key}")
+
+
 @click.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
@@ -143,5 +167,6 @@ def search_sync_command() -> None:
 def init_app(app: Flask) -> None:
     from .cli_issues import COMMANDS
     for command in (create_user_command, set_password_command, import_records_command,
-                    demo_command, reindex_command, search_sync_command, *COMMANDS):
+                    demo_command, reindex_command, search_sync_command, create_api_key_command,
+                    *COMMANDS):
         app.cli.add_command(command)

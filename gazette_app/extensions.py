@@ -1,6 +1,7 @@
 """Extension objects, created unbound and wired to the app in ``create_app``."""
 from __future__ import annotations
 
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -41,3 +42,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+def _client_key() -> str:
+    """Rate limits count per API key when a valid one is sent, else per address."""
+    from .ratelimits import client_key
+    return client_key()
+
+
+limiter = Limiter(key_func=_client_key, headers_enabled=True)

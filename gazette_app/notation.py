@@ -32,8 +32,8 @@ _ISSUER_WORDS = {"HDND": "HĐND", "TTHDND": "TTHĐND", "DBQH": "ĐBQH"}
 
 _PATTERN = re.compile(
     r"^(?:s[oố]\s*:?\s*)?"  # a leading "Số:" copied from the document is tolerated
-    r"(?P<seq>\d{1,5})\s*/\s*"
-    r"(?:(?P<year>\d{4})\s*/\s*)?"
+    r"(?P<seq>[0-9]{1,5})\s*/\s*"
+    r"(?:(?P<year>[0-9]{4})\s*/\s*)?"
     r"(?P<type>[A-Za-zĐđ]{1,4})\s*-\s*"
     r"(?P<issuer>[A-Za-zĐđ][A-Za-zĐđ0-9 ]{0,23})$",
     re.IGNORECASE,
@@ -103,3 +103,16 @@ def parse_notation(raw: str | None) -> Notation:
 def _issuer_code(raw: str) -> str:
     words = [_ISSUER_WORDS.get(fold(w).upper(), w.upper()) for w in raw.split()]
     return " ".join(words)
+
+
+def _letters(code: str) -> str:
+    return "".join("[DdĐđ]" if ch == "D" else f"[{ch}{ch.lower()}]" for ch in code)
+
+
+# The same grammar as a JSON Schema (ECMA) pattern, for the API's OpenAPI document: every
+# string it admits is accepted by parse_notation (the parser also takes a "Số:" prefix).
+JSON_SCHEMA_PATTERN = (
+    "^(?!0+/)[0-9]{1,5}/(?:(?:194[5-9]|19[5-9][0-9]|20[0-9]{2}|2100)/)?"
+    "(?:" + "|".join(_letters(code) for code in sorted(TYPE_CODES, key=len, reverse=True)) + ")"
+    "-[A-Za-zĐđ][A-Za-zĐđ0-9]{0,23}$"
+)

@@ -96,7 +96,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
 def app(db_url: str, tmp_path: Path):
     """The app on a fresh instance folder, its database migrated from empty."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url,
-                      "LOG_LEVEL": "WARNING"}, instance=tmp_path / "instance")
+                      "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": True},
+                     instance=tmp_path / "instance")
     with app.app_context():
         flask_migrate.upgrade()
     yield app
@@ -159,3 +160,21 @@ def auth(app, client) -> AuthActions:
 
 DEMO_RECORDS = Path(__file__).resolve().parent.parent / "gazette_app" / "demo" / \
     "sonla-2026-documents.jsonl"
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    """One app per test module with the whole demo loaded (records, PDFs, published issues):
+    for tests that read; writes must not disturb the other tests of the module."""
+    folder = tmp_path_factory.mktemp("demo")
+    app = create_app({"TESTING": True, "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'gazette.sqlite3'}"},
+                     instance=folder / "instance")
+    with app.app_context():
+        flask_migrate.upgrade()
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -1,7 +1,32 @@
-"""Marshmallow schemas of the JSON API."""
+"""Marshmallow schemas of the JSON API (they also generate the OpenAPI components)."""
 from __future__ import annotations
 
+from flask import url_for
 from marshmallow import Schema, fields
+
+
+def _document_url(document) -> str:
+    return url_for("public.document_page", issuer=document.issuer.code, year=document.year,
+                   slug=document.slug, _external=True)
+
+
+class FileSchema(Schema):
+    id = fields.Integer()
+    role = fields.String(metadata={"description": "original | pdf | attachment"})
+    filename = fields.String()
+    media_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    url = fields.Function(lambda f: url_for("public.document_file", document_id=f.document_id,
+                                            file_id=f.id, tai=1, _external=True))
+
+
+class PublicationSchema(Schema):
+    year = fields.Integer()
+    numbers = fields.List(fields.Integer())
+    date = fields.Date()
+    page = fields.Integer()
+    citation = fields.String()
 
 
 class DocumentSchema(Schema):
@@ -19,3 +44,75 @@ class DocumentSchema(Schema):
     field = fields.String()
     status = fields.String()
     status_label = fields.String()
+    url = fields.Function(_document_url)
+    pdf_url = fields.Method("_pdf_url", allow_none=True)
+    files = fields.List(fields.Nested(FileSchema))
+    publication = fields.Method("_publication", allow_none=True)
+
+    def _pdf_url(self, document):
+        pdf = document.file("pdf")
+        return url_for("api.document_pdf", document_id=document.id, _external=True) \
+            if pdf else None
+
+    def _publication(self, document):
+        from ..public.documents import citation
+        entry = document.published_entry
+        if entry is None:
+            return None
+        return PublicationSchema().dump({
+            "year": entry.issue.year, "numbers": entry.issue.number_list,
+            "date": entry.issue.date, "page": document.published_page,
+            "citation": citation(document)})
+
+
+class ContentsEntrySchema(Schema):
+    document_id = fields.Integer()
+    part = fields.String(metadata={"description": "legal | other"})
+    notation = fields.Function(lambda e: e.document.notation)
+    doc_type = fields.Function(lambda e: e.document.doc_type)
+    issuer = fields.Function(lambda e: e.document.issuer.name)
+    issued = fields.Function(lambda e: e.document.issued.isoformat())
+    abstract = fields.Function(lambda e: e.document.abstract)
+    page = fields.Function(lambda e: e.issue.first_page + e.start_page - 1)
+    page_count = fields.Integer()
+
+
+class IssueSchema(Schema):
+    year = fields.Integer()
+    numbers = fields.Function(lambda i: i.number_list)
+    label = fields.String()
+    date = fields.Date()
+    page_count = fields.Integer()
+    documents = fields.Function(lambda i: len(i.entries))
+    pdf_sha256 = fields.String()
+    signed = fields.Function(lambda i: bool(i.signed_pdf_sha256))
+    url = fields.Function(lambda i: url_for("public.issue_page", year=i.year,
+                                            number=i.first_number, _external=True))
+    pdf_url = fields.Function(lambda i: url_for("public.issue_pdf", year=i.year,
+                                                number=i.first_number, _external=True))
+
+
+class IssueDetailSchema(IssueSchema):
+    contents = fields.List(fields.Nested(ContentsEntrySchema), attribute="entries")
+
+
+class VolumeSchema(Schema):
+    year = fields.Integer()
+    quarter = fields.Integer()
+    label = fields.String()
+    page_count = fields.Integer(allow_none=True)
+    pdf_sha256 = fields.String(allow_none=True)
+    issues = fields.Function(lambda v: [i.label for i in v.issues])
+
+
+class NewsSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    body = fields.String()
+    published_at = fields.DateTime()
+
+
+class FeedbackCreatedSchema(Schema):
+    id = fields.Integer()
+    created_at = fields.DateTime()
+    message = fields.String()

@@ -1,23 +1,147 @@
-"""The JSON API under /api/v1 (the mobile app's endpoints grow here in later issues)."""
+"""The JSON API of the mobile app under /api/v1.
+
+Every read answers with an ETag (If-None-Match gives 304) and Cache-Control; CORS lets the app
+and other sites call it; rate limits count per client (per API key when one is sent)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, current_app, jsonify, request, send_file
+from marshmallow import ValidationError
+from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Document
-from .schemas import DocumentSchema
+from ..extensions import db, limiter
+from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume
+from ..notation import NotationError, parse_notation
+from ..ratelimits import api_rate, feedback_rate, limits_off
+from ..storage import get_store
+from .schemas import (DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema, IssueSchema,
+                      NewsSchema, VolumeSchema)
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
+limiter.limit(api_rate, exempt_when=limits_off)(bp)
+READ_MAX_AGE = 60
 
 
-@bp.route("/")
+def bad_parameter(field: str, message: str):
+    return jsonify(error={"code": "invalid_parameter", "field": field,
+                          "message": f"{field}: {message}"}), 400
+
+
+@bp.after_request
+def caching_and_cors(response):
+    response.headers["Access-Control-Allow-Origin"] = current_app.config["GAZETTE_CORS_ORIGINS"]
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, X-API-Key, If-None-Match"
+    response.headers["Access-Control-Expose-Headers"] = \
+        "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
+        if response.mimetype == "application/json":
+            response.add_etag()
+            response.make_conditional(request)
+        response.headers.setdefault("Cache-Control", f"public, max-age={READ_MAX_AGE}")
+    return response
+
+
+@bp.route("/", methods=["GET"])
 def index():
-    return jsonify(name="Công báo API", version="1")
+    return jsonify(name="Công báo API", version="1",
+                   openapi=request.host_url.rstrip("/") + "/api/v1/openapi.json")
 
 
-@bp.route("/documents/<int:document_id>")
-def document(document_id: int):
-    doc = db.session.get(Document, document_id)
-    if doc is None or doc.state == "withdrawn":
+def _document_or_404(document_id: int) -> Document:
+    document = db.session.get(Document, document_id)
+    if document is None or document.state == "withdrawn":
         abort(404)
-    return jsonify(DocumentSchema().dump(doc))
+    return document
+
+
+@bp.route("/documents/<int(max=2147483647):document_id>")
+def document(document_id: int):
+    return jsonify(DocumentSchema().dump(_document_or_404(document_id)))
+
+
+@bp.route("/documents")
+def documents_by_notation():
+    """Documents bearing a notation ("37/2026/QĐ-UBND", accents optional), optionally of one
+    issuer (its code): the same notation may come from several issuers."""
+    notation = request.args.get("notation", "")
+    if not notation:
+        return bad_parameter("notation", "Cần số, ký hiệu văn bản.")
+    try:
+        key = parse_notation(notation).key
+    except NotationError as error:
+        return bad_parameter("notation", str(error))
+    query = select(Document).where(Document.notation_key == key, Document.state != "withdrawn")
+    issuer = request.args.get("issuer")
+    if issuer:
+        query = query.join(Issuer).where(Issuer.code == issuer[:200])
+    found = db.session.scalars(query.order_by(Document.issued.desc(), Document.id)).all()
+    return jsonify(total=len(found), results=DocumentSchema(many=True).dump(found))
+
+
+@bp.route("/documents/<int(max=2147483647):document_id>/pdf")
+def document_pdf(document_id: int):
+    pdf = _document_or_404(document_id).file("pdf")
+    if pdf is None:
+        abort(404)
+    response = send_file(get_store().path(pdf.sha256), mimetype="application/pdf",
+                         download_name=pdf.filename, etag=pdf.sha256, conditional=True,
+                         max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/issues")
+def issues():
+    year = request.args.get("year")
+    if year is None or not year.isdigit() or not 1945 <= int(year) <= 2100:
+        return bad_parameter("year", "Năm phải từ 1945 đến 2100.")
+    found = db.session.scalars(select(Issue).where(Issue.year == int(year),
+                                                   Issue.state == "published")
+                               .order_by(Issue.date, Issue.id)).all()
+    return jsonify(year=int(year), results=IssueSchema(many=True).dump(found))
+
+
+@bp.route("/issues/<int(max=2147483647):year>/<int(max=2147483647):number>")
+def issue(year: int, number: int):
+    found = db.session.scalar(select(Issue).join(IssueNumber).where(
+        IssueNumber.year == year, IssueNumber.number == number, Issue.state == "published"))
+    if found is None:
+        abort(404)
+    return jsonify(IssueDetailSchema().dump(found))
+
+
+@bp.route("/volumes")
+def volumes():
+    found = db.session.scalars(select(Volume).order_by(Volume.year.desc(),
+                                                       Volume.quarter.desc())).all()
+    return jsonify(results=VolumeSchema(many=True).dump(found))
+
+
+@bp.route("/news")
+def news():
+    found = db.session.scalars(select(NewsItem).order_by(NewsItem.published_at.desc())
+                               .limit(50)).all()
+    return jsonify(results=NewsSchema(many=True).dump(found))
+
+
+@bp.route("/feedback", methods=["POST"])
+@limiter.limit(feedback_rate, exempt_when=limits_off)
+def feedback():
+    from ..services.feedback import FeedbackSchema, looks_automated, receive
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return bad_parameter("body", "Cần một đối tượng JSON.")
+    try:
+        values = FeedbackSchema().load(payload)
+    except ValidationError as error:
+        field, problems = next(iter(error.messages.items()))
+        message = problems[0] if isinstance(problems, list) else problems
+        if field == "document_id" and list(error.messages) == ["document_id"] \
+                and isinstance(payload.get("document_id"), int):
+            return jsonify(error={"code": "not_found", "field": field,
+                                  "message": f"{field}: {message}"}), 404
+        return bad_parameter(field, message)
+    if looks_automated(values, None):
+        return jsonify(error={"code": "rejected", "message": "Góp ý không được nhận."}), 400
+    created = receive(values, "app")
+    return jsonify(FeedbackCreatedSchema().dump(created)), 201

@@ -1,11 +1,12 @@
 """All models, imported here so that Alembic and the app see every table."""
 from .audit import AuditEvent
 from .document import Document, DocumentFile, DocumentRelation, DuplicateFlag, Issuer
+from .feedback import ApiKey, Feedback, NewsItem
 from .issue import Issue, IssueEntry, IssueNumber
 from .search import SearchOutbox
 from .user import Role, User
 from .volume import Volume, volume_issues
 
-__all__ = ["AuditEvent", "Document", "DocumentFile", "DocumentRelation", "DuplicateFlag",
+__all__ = ["ApiKey", "AuditEvent", "Feedback", "NewsItem", "Document", "DocumentFile", "DocumentRelation", "DuplicateFlag",
            "Issue", "IssueEntry", "IssueNumber", "Issuer", "Role", "SearchOutbox", "User", "Volume",
            "volume_issues"]

@@ -39,14 +39,14 @@ def _visible(document: Document | None) -> Document:
     return document
 
 
-@bp.route("/van-ban/<int:document_id>")
+@bp.route("/van-ban/<int(max=2147483647):document_id>")
 def document(document_id: int):
     """Old id URLs lead to the readable one."""
     doc = _visible(db.session.get(Document, document_id))
     return redirect(document_url(doc), code=301)
 
 
-@bp.route("/van-ban/<issuer>/<int:year>/<slug>")
+@bp.route("/van-ban/<issuer>/<int(max=2147483647):year>/<slug>")
 def document_page(issuer: str, year: int, slug: str):
     number = slug.split("-", 1)[0]
     if not number.isdigit():
@@ -70,7 +70,7 @@ def document_page(issuer: str, year: int, slug: str):
                            relations=relations, labels=RELATION_LABELS)
 
 
-@bp.route("/van-ban/<int:document_id>/tep/<int:file_id>")
+@bp.route("/van-ban/<int(max=2147483647):document_id>/tep/<int(max=2147483647):file_id>")
 def document_file(document_id: int, file_id: int):
     """A document's file, by id only: the user's file name never reaches the file system.
     PDFs open in the browser; ?tai=1 downloads."""

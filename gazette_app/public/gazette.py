@@ -33,7 +33,7 @@ def issues_latest_year():
     return redirect(url_for("public.issues_by_year", year=year))
 
 
-@bp.route("/cong-bao/<int:year>")
+@bp.route("/cong-bao/<int(max=2147483647):year>")
 def issues_by_year(year: int):
     issues = db.session.scalars(select(Issue).where(Issue.year == year,
                                                     Issue.state == "published")
@@ -45,7 +45,7 @@ def issues_by_year(year: int):
     return render_template("public/issues.html", year=year, by_quarter=by_quarter, years=years)
 
 
-@bp.route("/cong-bao/<int:year>/<int:number>")
+@bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>")
 def issue_page(year: int, number: int):
     issue = published_issue(year, number)
     if number != issue.first_number:  # "Số 02 + 03" lives at /2026/2
@@ -59,7 +59,7 @@ def issue_page(year: int, number: int):
     return render_template("public/issue.html", issue=issue, parts=parts)
 
 
-@bp.route("/cong-bao/<int:year>/<int:number>.pdf")
+@bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>.pdf")
 def issue_pdf(year: int, number: int):
     """The printed edition (or ?ban=dien-tu the signed electronic one); ?tai=1 downloads."""
     issue = published_issue(year, number)

@@ -73,7 +73,7 @@ def new_issue():
                            documents=workflow.available_documents())
 
 
-@bp.route("/issues/<int:issue_id>")
+@bp.route("/issues/<int(max=2147483647):issue_id>")
 def issue(issue_id: int):
     issue = _issue_or_404(issue_id)
     trail = db.session.scalars(select(AuditEvent).where(
@@ -82,7 +82,7 @@ def issue(issue_id: int):
     return render_template("staff/issue.html", issue=issue, trail=trail)
 
 
-@bp.route("/issues/<int:issue_id>/move", methods=["POST"])
+@bp.route("/issues/<int(max=2147483647):issue_id>/move", methods=["POST"])
 def move_entry(issue_id: int):
     issue = _issue_or_404(issue_id)
     order = [e.document_id for e in issue.entries]
@@ -97,21 +97,21 @@ def move_entry(issue_id: int):
                  "Đã đổi thứ tự; cần dàn trang lại.")
 
 
-@bp.route("/issues/<int:issue_id>/compose", methods=["POST"])
+@bp.route("/issues/<int(max=2147483647):issue_id>/compose", methods=["POST"])
 def compose_issue(issue_id: int):
     issue = _issue_or_404(issue_id)
     return _step(lambda: workflow.compose(issue, current_user), issue,
                  "Đã dàn trang; xem bản PDF trước khi duyệt.")
 
 
-@bp.route("/issues/<int:issue_id>/approve", methods=["POST"])
+@bp.route("/issues/<int(max=2147483647):issue_id>/approve", methods=["POST"])
 @role_required(Role.APPROVER)
 def approve_issue(issue_id: int):
     issue = _issue_or_404(issue_id)
     return _step(lambda: workflow.approve(issue, current_user), issue, "Đã duyệt.")
 
 
-@bp.route("/issues/<int:issue_id>/unapprove", methods=["POST"])
+@bp.route("/issues/<int(max=2147483647):issue_id>/unapprove", methods=["POST"])
 @role_required(Role.APPROVER)
 def unapprove_issue(issue_id: int):
     issue = _issue_or_404(issue_id)
@@ -119,14 +119,14 @@ def unapprove_issue(issue_id: int):
                  "Đã trả lại bản nháp.")
 
 
-@bp.route("/issues/<int:issue_id>/publish", methods=["POST"])
+@bp.route("/issues/<int(max=2147483647):issue_id>/publish", methods=["POST"])
 @role_required(Role.APPROVER)
 def publish_issue(issue_id: int):
     issue = _issue_or_404(issue_id)
     return _step(lambda: workflow.publish(issue, current_user), issue, "Đã phát hành.")
 
 
-@bp.route("/issues/<int:issue_id>/<any(print, signed):edition>.pdf")
+@bp.route("/issues/<int(max=2147483647):issue_id>/<any(print, signed):edition>.pdf")
 def issue_pdf(issue_id: int, edition: str):
     issue = _issue_or_404(issue_id)
     sha = issue.signed_pdf_sha256 if edition == "signed" else issue.pdf_sha256
@@ -139,7 +139,7 @@ def issue_pdf(issue_id: int, edition: str):
                      max_age=0 if issue.state != "published" else 3600)
 
 
-@bp.route("/documents/<int:document_id>/pdf", methods=["POST"])
+@bp.route("/documents/<int(max=2147483647):document_id>/pdf", methods=["POST"])
 def upload_document_pdf(document_id: int):
     document = db.session.get(Document, document_id)
     if document is None:

@@ -83,7 +83,7 @@ def _document_or_404(document_id: int) -> Document:
     return document
 
 
-@bp.route("/documents/<int:document_id>")
+@bp.route("/documents/<int(max=2147483647):document_id>")
 def document(document_id: int):
     doc = _document_or_404(document_id)
     flags = db.session.scalars(select(DuplicateFlag).where(or_(
@@ -95,7 +95,7 @@ def document(document_id: int):
                            statuses=STATUS_LABELS, errors={})
 
 
-@bp.route("/documents/<int:document_id>/edit", methods=["POST"])
+@bp.route("/documents/<int(max=2147483647):document_id>/edit", methods=["POST"])
 def edit_document(document_id: int):
     doc = _document_or_404(document_id)
     if doc.state == "published":
@@ -112,7 +112,7 @@ def edit_document(document_id: int):
     return redirect(url_for(".document", document_id=doc.id))
 
 
-@bp.route("/flags/<int:flag_id>/resolve", methods=["POST"])
+@bp.route("/flags/<int(max=2147483647):flag_id>/resolve", methods=["POST"])
 def resolve_flag(flag_id: int):
     flag = db.session.get(DuplicateFlag, flag_id)
     if flag is None:
@@ -151,7 +151,7 @@ def users():
     return render_template("staff/users.html", accounts=accounts, roles=list(Role))
 
 
-@bp.route("/users/<int:user_id>", methods=["POST"])
+@bp.route("/users/<int(max=2147483647):user_id>", methods=["POST"])
 @role_required(Role.ADMIN)
 def update_account(user_id: int):
     user = db.session.get(User, user_id)

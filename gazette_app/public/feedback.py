@@ -1,0 +1,41 @@
+"""The feedback form (Góp ý), on a document or in general."""
+from __future__ import annotations
+
+import logging
+
+from flask import flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from ..extensions import db, limiter
+from ..models import Document
+from ..ratelimits import feedback_rate, limits_off
+from ..services.feedback import FeedbackSchema, form_stamp, looks_automated, receive
+from .views import bp
+
+log = logging.getLogger(__name__)
+
+
+@bp.route("/gop-y", methods=["GET"])
+def feedback_form():
+    document = db.session.get(Document, request.args.get("van-ban", type=int) or 0)
+    return render_template("public/feedback.html", document=document, stamp=form_stamp(),
+                           errors={}, values={})
+
+
+@bp.route("/gop-y", methods=["POST"])
+@limiter.limit(feedback_rate, methods=["POST"], exempt_when=limits_off)
+def feedback_submit():
+    form = request.form.to_dict()
+    try:
+        values = FeedbackSchema().load({k: v for k, v in form.items() if v != ""})
+    except ValidationError as error:
+        document = db.session.get(Document, request.form.get("document_id", type=int) or 0)
+        return render_template("public/feedback.html", document=document, stamp=form_stamp(),
+                               errors=error.messages, values=form), 400
+    reason = looks_automated(values, form.get("t", ""))
+    if reason:
+        log.info("Feedback dropped as automated (%s) from %s", reason, request.remote_addr)
+    else:
+        receive(values, "web")
+    flash("Cảm ơn bạn đã góp ý. Văn phòng sẽ xem xét và trả lời sớm.", "success")
+    return redirect(url_for("public.feedback_form"))

@@ -1,0 +1,160 @@
+"""The mobile app's API: every endpoint, errors as JSON, ETag, CORS, rate limits, API keys."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from gazette_app.extensions import db
+from gazette_app.models import ApiKey, Document, Feedback, NewsItem
+
+
+@pytest.fixture(scope="module")
+def demo(demo_app):
+    with demo_app.app_context():
+        db.session.add(NewsItem(title="Phát hành Công báo số 08/2026", body="Đã phát hành."))
+        db.session.commit()
+    return demo_app
+
+
+@pytest.fixture
+def client(demo):
+    return demo.test_client()
+
+
+def test_every_read_endpoint(demo, client):
+    with demo.app_context():
+        doc = db.session.scalar(select(Document).where(Document.notation == "47/2026/QĐ-UBND"))
+        doc_id = doc.id
+    document = client.get(f"/api/v1/documents/{doc_id}").get_json()
+    assert document["notation"] == "47/2026/QĐ-UBND" and document["issuer_code"] == "ubnd-tinh"
+    assert document["url"].endswith("/van-ban/ubnd-tinh/2026/47-2026-qd-ubnd")
+    assert document["pdf_url"].endswith(f"/api/v1/documents/{doc_id}/pdf")
+    by_notation = client.get("/api/v1/documents?notation=47/2026/qd-ubnd").get_json()
+    assert by_notation["total"] == 1 and by_notation["results"][0]["id"] == doc_id
+    shared = client.get("/api/v1/documents?notation=21/NQ-HDND").get_json()
+    assert shared["total"] == 4
+    one_issuer = client.get("/api/v1/documents?notation=21/NQ-HDND&issuer=hdnd-tinh").get_json()
+    assert one_issuer["total"] == 1
+    pdf = client.get(f"/api/v1/documents/{doc_id}/pdf")
+    assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
+    issues = client.get("/api/v1/issues?year=2026").get_json()["results"]
+    assert [i["numbers"] for i in issues][:2] == [[1], [2, 3]]
+    detail = client.get("/api/v1/issues/2026/3").get_json()
+    assert detail["label"] == "Số 02 + 03" and detail["contents"]
+    first = detail["contents"][0]
+    assert first["page"] >= 2 and first["notation"]
+    published = client.get(f"/api/v1/documents/{first['document_id']}").get_json()
+    assert published["publication"]["numbers"] == [2, 3]
+    assert published["publication"]["citation"].startswith("Công báo tỉnh Sơn La, Số 02 + 03")
+    assert client.get("/api/v1/volumes").get_json() == {"results": []}
+    assert client.get("/api/v1/news").get_json()["results"][0]["title"].startswith("Phát hành")
+    assert client.get("/api/v1/search?q=quy+hoach").get_json()["total"] > 0
+
+
+@pytest.mark.parametrize("path", ["/api/v1/documents/999999", "/api/v1/issues/2026/99",
+                                  "/api/v1/documents/999999/pdf", "/api/v1/nothing-here"])
+def test_unknown_ids_are_json_404(demo, client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path, field", [
+    ("/api/v1/issues", "year"), ("/api/v1/issues?year=abc", "year"),
+    ("/api/v1/issues?year=1800", "year"), ("/api/v1/documents", "notation"),
+    ("/api/v1/documents?notation=<script>", "notation"), ("/api/v1/search?page=0", "page"),
+    ("/api/v1/search?size=1000", "size"), ("/api/v1/search?date_to=hôm-nay", "date_to"),
+])
+def test_bad_parameters_name_the_field(demo, client, path, field):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == field
+
+
+def test_pagination_edges(demo, client):
+    last = client.get("/api/v1/search?size=50&page=8").get_json()
+    assert last["pages"] == 8 and len(last["results"]) == 17
+    assert client.get("/api/v1/search?size=50&page=9").get_json()["results"] == []
+    assert client.get("/api/v1/search?size=1&page=1000").status_code == 200
+    assert client.get("/api/v1/search?size=1&page=1001").status_code == 400
+
+
+def test_etag_round_trip_and_cache_headers(demo, client):
+    first = client.get("/api/v1/issues/2026/1")
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, max-age=60"
+    again = client.get("/api/v1/issues/2026/1", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/api/v1/issues/2026/1", headers={"If-None-Match": '"stale"'})
+    assert other.status_code == 200
+
+
+def test_cors_for_the_app(demo, client):
+    response = client.get("/api/v1/news", headers={"Origin": "https://app.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options("/api/v1/feedback", headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code in (200, 204)
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_feedback_from_the_app(demo, client):
+    with demo.app_context():
+        doc_id = db.session.scalar(select(Document.id).limit(1))
+    created = client.post("/api/v1/feedback", json={
+        "message": "Văn bản này thiếu phụ lục kèm theo.", "document_id": doc_id,
+        "email": "dan@example.vn"})
+    assert created.status_code == 201 and created.get_json()["id"]
+    for body, field in [({"message": "ngắn"}, "message"), ({}, "message"),
+                        ({"message": "Một góp ý đủ dài.", "email": "x"}, "email"),
+                        ({"message": "Một góp ý đủ dài.", "document_id": "x"}, "document_id")]:
+        response = client.post("/api/v1/feedback", json=body)
+        assert response.status_code == 400 and response.get_json()["error"]["field"] == field
+    missing = client.post("/api/v1/feedback", json={"message": "Một góp ý đủ dài.",
+                                                     "document_id": 999999})
+    assert missing.status_code == 404 and missing.get_json()["error"]["field"] == "document_id"
+    assert client.post("/api/v1/feedback", data="not json").status_code == 400
+    bot = client.post("/api/v1/feedback", json={"message": "Mua ngay hàng giá rẻ!!!",
+                                                "website": "http://spam.example"})
+    assert bot.status_code == 400
+    with demo.app_context():
+        assert [f.channel for f in db.session.scalars(select(Feedback))] == ["app"]
+        db.session.query(Feedback).delete()
+        db.session.commit()
+
+
+def test_rate_limit_answers_429_with_retry_after(app):
+    client = app.test_client()
+    app.config["GAZETTE_API_RATE"] = "3 per minute"
+    for _ in range(3):
+        assert client.get("/api/v1/news").status_code == 200
+    limited = client.get("/api/v1/news")
+    assert limited.status_code == 429
+    assert limited.get_json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) > 0
+
+
+def test_api_key_raises_the_limit(app, runner):
+    client = app.test_client()
+    app.config["GAZETTE_API_RATE"] = "2 per minute"
+    result = runner.invoke(args=["create-api-key", "Ứng dụng Công báo", "--rate",
+                                 "50 per minute"])
+    assert result.exit_code == 0, result.output
+    key = result.output.strip().splitlines()[-1].split(": ", 1)[1]
+    for _ in range(5):
+        assert client.get("/api/v1/news", headers={"X-API-Key": key}).status_code == 200
+    for _ in range(2):
+        client.get("/api/v1/news")
+    assert client.get("/api/v1/news").status_code == 429
+    assert client.get("/api/v1/news", headers={"X-API-Key": "wrong"}).status_code == 429
+    with app.app_context():
+        assert key not in db.session.scalar(select(ApiKey.key_hash))
+
+
+def test_openapi_document_and_docs_page(app):
+    client = app.test_client()
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.") and "/api/v1/search" in spec["paths"]
+    assert {"/api/v1/feedback", "/api/v1/issues/{year}/{number}", "/api/v1/volumes",
+            "/api/v1/news", "/api/v1/documents/{document_id}/pdf"} <= set(spec["paths"])
+    docs = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "GET /api/v1/search" in docs and "POST /api/v1/feedback" in docs

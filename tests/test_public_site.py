@@ -1,0 +1,116 @@
+"""The public site: readable URLs, issue pages, document pages, files, feeds, sitemap."""
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree as ET
+
+import pytest
+from sqlalchemy import select
+
+from gazette_app.extensions import db
+from gazette_app.models import Document, DocumentRelation, Issue
+
+
+@pytest.fixture(scope="module")
+def demo(demo_app):
+    return demo_app
+
+
+@pytest.fixture
+def client(demo):
+    return demo.test_client()
+
+
+def test_id_urls_redirect_to_readable_urls(demo, client):
+    with demo.app_context():
+        doc = db.session.scalar(select(Document).where(Document.notation == "47/2026/QĐ-UBND"))
+        doc_id = doc.id
+    response = client.get(f"/van-ban/{doc_id}")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/van-ban/ubnd-tinh/2026/47-2026-qd-ubnd")
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "47/2026/QĐ-UBND" in page.get_data(as_text=True)
+    assert client.get("/van-ban/ubnd-tinh/2026/47-2026-qd-ubnd-x").status_code == 404
+    assert client.get("/van-ban/ubnd-tinh/2026/../../etc").status_code == 404
+    assert client.get("/van-ban/999999").status_code == 404
+    with demo.app_context():
+        assert db.session.get(Document, doc_id).view_count >= 1
+
+
+def test_same_notation_from_two_documents_asks_which(demo, client):
+    with demo.app_context():
+        twins = db.session.scalars(select(Document).where(
+            Document.notation == "22/NQ-HĐND", Document.issuer.has(code="hdnd-tinh"))).all()
+        assert len(twins) == 2
+    response = client.get("/van-ban/hdnd-tinh/2026/22-nq-hdnd")
+    assert response.status_code == 300 and "Có 2 văn bản cùng số ký hiệu" in \
+        response.get_data(as_text=True)
+    chosen = client.get(f"/van-ban/hdnd-tinh/2026/22-nq-hdnd?id={twins[1].id}")
+    assert chosen.status_code == 200
+
+
+def test_issue_page_lists_contents_with_pages_and_links(demo, client):
+    with demo.app_context():
+        issue = db.session.scalar(select(Issue).where(Issue.year == 2026).order_by(Issue.id))
+        entries = [(e.document_id, e.document.notation, issue.first_page + e.start_page - 1)
+                   for e in issue.entries]
+        number = issue.number_list[0]
+    html = client.get(f"/cong-bao/2026/{number}").get_data(as_text=True)
+    assert "Mục lục" in html and "PHẦN VĂN BẢN" in html
+    for doc_id, notation, page in entries:
+        assert f"/van-ban/{doc_id}\">" in html and notation in html and f"tr. {page}<" in html
+    assert client.get("/cong-bao/2026/3").headers["Location"].endswith("/cong-bao/2026/2")
+    by_year = client.get("/cong-bao/2026").get_data(as_text=True)
+    assert "Quý II/2026" in by_year and "Quý III/2026" in by_year and "Số 02 + 03" in by_year
+    pdf = client.get("/cong-bao/2026/1.pdf?tai=1")
+    assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    assert client.get("/cong-bao/2026/1.pdf?ban=dien-tu").status_code == 404  # not signed
+    assert client.get("/cong-bao/2030/1").status_code == 404
+
+
+def test_document_page_shows_issue_page_citation_relations_and_file(demo, client):
+    with demo.app_context():
+        issue = db.session.scalar(select(Issue).order_by(Issue.id))
+        entry = issue.entries[0]
+        doc, other = entry.document, issue.entries[1].document
+        db.session.add(DocumentRelation(source_id=other.id, kind="amends", target_id=doc.id,
+                                        target_text=doc.notation, confirmed=True))
+        db.session.commit()
+        url = f"/van-ban/{doc.id}"
+        page = issue.first_page + entry.start_page - 1
+        pdf_id, label = doc.file("pdf").id, issue.label
+        doc_id, other_id = doc.id, other.id
+    html = client.get(url, follow_redirects=True).get_data(as_text=True)
+    assert f"Công báo tỉnh Sơn La, {label}/2026, tr. {page}" in html
+    assert "Được sửa đổi, bổ sung bởi" in html
+    inline = client.get(f"/van-ban/{doc_id}/tep/{pdf_id}")
+    assert inline.status_code == 200 and inline.mimetype == "application/pdf"
+    assert "inline" in inline.headers.get("Content-Disposition", "inline")
+    assert inline.headers["X-Content-Type-Options"] == "nosniff"
+    download = client.get(f"/van-ban/{doc_id}/tep/{pdf_id}?tai=1")
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert client.get(f"/van-ban/{other_id}/tep/{pdf_id}").status_code == 404  # not its file
+    with demo.app_context():
+        assert db.session.get(Document, doc_id).download_count >= 1
+
+
+def test_feeds_and_sitemap_are_valid_xml(demo, client):
+    atom = "{http://www.w3.org/2005/Atom}"
+    issues = ET.fromstring(client.get("/feeds/cong-bao.atom").data)
+    entries = issues.findall(f"{atom}entry")
+    assert len(entries) == 7 and "Công báo Số" in entries[0].find(f"{atom}title").text
+    by_issuer = ET.fromstring(client.get("/feeds/van-ban.atom?issuer=hdnd-tinh").data)
+    titles = [e.find(f"{atom}title").text for e in by_issuer.findall(f"{atom}entry")]
+    assert titles and all("HĐND tỉnh" in t for t in titles)
+    unknown = ET.fromstring(client.get("/feeds/van-ban.atom?issuer=<x>").data)
+    assert unknown.findall(f"{atom}entry") == []
+    sitemap = ET.fromstring(client.get("/sitemap.xml").data)
+    locs = [n.text for n in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) >= 2 + 7 + 361 and any(re.search(r"/van-ban/[a-z-]+/2026/", u) for u in locs)
+
+
+def test_home_shows_latest_issues_and_documents(demo, client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Số Công báo mới" in html and "Số 08/2026" in html and "Văn bản mới" in html
+    assert 'property="og:title"' in html and "application/atom+xml" in html
