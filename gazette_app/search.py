@@ -20,13 +20,21 @@ from search_index.backend import SearchBackend
 from search_index.model import SearchDocument
 
 from .extensions import db
-from .models import Document, IssueEntry, SearchOutbox
+from .models import Document, IssueEntry, SearchLog, SearchOutbox
 from .models.types import utcnow
 
 log = logging.getLogger(__name__)
 SEARCH_ATTRIBUTES = ("notation", "abstract", "body_text", "issuer_id", "doc_type", "legal",
                      "signer", "field", "status", "issued", "year", "state")
 DRAIN_BATCH = 2000
+
+
+def log_search(query, result, channel: str) -> None:
+    """Count a public search for the statistics (only searches with words)."""
+    if query.text.strip():
+        db.session.add(SearchLog(query=query.text.strip()[:200], results=result.total,
+                                 channel=channel))
+        db.session.commit()
 
 
 def get_backend() -> SearchBackend:

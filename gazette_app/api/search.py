@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 from marshmallow import ValidationError
 
-from ..search import get_backend
+from ..search import get_backend, log_search
 from ..search_args import SearchArgsSchema, blank_to_none, to_query
 from .views import bp
 
@@ -22,7 +22,9 @@ def search():
         values = SearchArgsSchema().load(blank_to_none(request.args.to_dict()))
     except ValidationError as error:
         return _bad_request(error.messages)
-    result = get_backend().search(to_query(values))
+    query = to_query(values)
+    result = get_backend().search(query)
+    log_search(query, result, "app")
     return jsonify(
         total=result.total, page=result.page, size=result.size, pages=result.pages,
         suggestion=result.suggestion, relaxed=result.relaxed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template, request
 from marshmallow import ValidationError
 
-from ..search import get_backend
+from ..search import get_backend, log_search
 from ..search_args import SearchArgsSchema, blank_to_none, to_query
 from ..vocabulary import STATUS_LABELS
 from .views import bp
@@ -22,6 +22,8 @@ def search():
     except ValidationError as error:
         errors = error.messages
         values = SearchArgsSchema().load({k: v for k, v in args.items() if k not in errors})
-    result = get_backend().search(to_query(values))
+    query = to_query(values)
+    result = get_backend().search(query)
+    log_search(query, result, "web")
     return render_template("public/search.html", result=result, values=values, errors=errors,
                            facet_titles=FACET_TITLES, statuses=STATUS_LABELS)

@@ -1,0 +1,134 @@
+"""Figures the province reports every quarter: documents received and published (legal and
+other, per issuer and type), issues and pages, days from signature to publication, views and
+downloads, searches (and those that found nothing), feedback received and answered."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Document, Feedback, Issue, IssueEntry, SearchLog
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")  # a day of the gazette is a day in Vietnam
+TOP = 10
+
+
+@dataclass
+class Report:
+    start: date
+    end: date  # exclusive
+    label: str
+    received: int = 0
+    received_legal: int = 0
+    published: int = 0
+    published_legal: int = 0
+    published_by_issuer: list[tuple[str, int]] = field(default_factory=list)
+    published_by_type: list[tuple[str, int]] = field(default_factory=list)
+    received_by_issuer: list[tuple[str, int]] = field(default_factory=list)
+    issues: int = 0
+    pages: int = 0
+    average_days_to_publication: float | None = None
+    most_viewed: list[tuple[str, str, int, int]] = field(default_factory=list)
+    searches: int = 0
+    searches_without_result: int = 0
+    top_queries_without_result: list[tuple[str, int]] = field(default_factory=list)
+    feedback_received: int = 0
+    feedback_answered: int = 0
+
+    @property
+    def received_other(self) -> int:
+        return self.received - self.received_legal
+
+    @property
+    def published_other(self) -> int:
+        return self.published - self.published_legal
+
+    def rows(self) -> list[tuple[str, str, object]]:
+        """Every figure as (section, item, value), for the CSV export."""
+        rows = [("Văn bản", "Tiếp nhận", self.received),
+                ("Văn bản", "Tiếp nhận - QPPL", self.received_legal),
+                ("Văn bản", "Tiếp nhận - văn bản khác", self.received_other),
+                ("Văn bản", "Đã đăng Công báo", self.published),
+                ("Văn bản", "Đã đăng - QPPL", self.published_legal),
+                ("Văn bản", "Đã đăng - văn bản khác", self.published_other),
+                ("Số Công báo", "Số phát hành", self.issues),
+                ("Số Công báo", "Tổng số trang", self.pages),
+                ("Thời gian", "Số ngày trung bình từ ký đến đăng",
+                 "" if self.average_days_to_publication is None
+                 else round(self.average_days_to_publication, 1)),
+                ("Tìm kiếm", "Lượt tìm kiếm", self.searches),
+                ("Tìm kiếm", "Lượt không có kết quả", self.searches_without_result),
+                ("Góp ý", "Nhận được", self.feedback_received),
+                ("Góp ý", "Đã trả lời", self.feedback_answered)]
+        rows += [("Đã đăng theo cơ quan", name, n) for name, n in self.published_by_issuer]
+        rows += [("Đã đăng theo loại", name, n) for name, n in self.published_by_type]
+        rows += [("Tiếp nhận theo cơ quan", name, n) for name, n in self.received_by_issuer]
+        rows += [("Xem nhiều nhất (lượt xem / tải)", f"{notation} ({issuer})",
+                  f"{views} / {downloads}") for notation, issuer, views, downloads
+                 in self.most_viewed]
+        rows += [("Tìm không thấy", query, n) for query, n in self.top_queries_without_result]
+        return rows
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    if not 1 <= quarter <= 4:
+        raise ValueError("quarter must be 1 to 4")
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return start, end
+
+
+def _instant(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=LOCAL)
+
+
+def build_report(start: date, end: date, label: str) -> Report:
+    report = Report(start=start, end=end, label=label)
+    begin, finish = _instant(start), _instant(end)
+    received = db.session.scalars(select(Document).where(
+        Document.received_at >= begin, Document.received_at < finish,
+        Document.state != "withdrawn")).all()
+    report.received = len(received)
+    report.received_legal = sum(d.legal for d in received)
+    report.received_by_issuer = Counter(d.issuer.name for d in received).most_common()
+
+    entries = db.session.scalars(select(IssueEntry).join(Issue).where(
+        Issue.state == "published", Issue.date >= start, Issue.date < end)).all()
+    published = [e.document for e in entries]
+    report.published = len(published)
+    report.published_legal = sum(d.legal for d in published)
+    report.published_by_issuer = Counter(d.issuer.name for d in published).most_common()
+    report.published_by_type = Counter(d.doc_type for d in published).most_common()
+    if entries:
+        report.average_days_to_publication = sum(
+            (e.issue.date - e.document.issued).days for e in entries) / len(entries)
+    issues = db.session.scalars(select(Issue).where(
+        Issue.state == "published", Issue.date >= start, Issue.date < end)).all()
+    report.issues = len(issues)
+    report.pages = sum(i.page_count or 0 for i in issues)
+
+    viewed = db.session.scalars(select(Document).where(Document.view_count > 0)
+                                .order_by(Document.view_count.desc(), Document.id).limit(TOP))
+    report.most_viewed = [(d.notation, d.issuer.name, d.view_count, d.download_count)
+                          for d in viewed]
+
+    in_period = (SearchLog.at >= begin, SearchLog.at < finish)
+    report.searches = db.session.scalar(select(func.count()).select_from(SearchLog)
+                                        .where(*in_period)) or 0
+    report.searches_without_result = db.session.scalar(
+        select(func.count()).select_from(SearchLog).where(*in_period, SearchLog.results == 0)) \
+        or 0
+    lowered = func.lower(SearchLog.query)
+    report.top_queries_without_result = [tuple(row) for row in db.session.execute(
+        select(lowered, func.count()).where(*in_period, SearchLog.results == 0)
+        .group_by(lowered).order_by(func.count().desc(), lowered).limit(TOP))]
+
+    report.feedback_received = db.session.scalar(select(func.count()).select_from(Feedback).where(
+        Feedback.created_at >= begin, Feedback.created_at < finish)) or 0
+    report.feedback_answered = db.session.scalar(select(func.count()).select_from(Feedback).where(
+        Feedback.answered_at >= begin, Feedback.answered_at < finish)) or 0
+    return report

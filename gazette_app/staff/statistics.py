@@ -1,0 +1,60 @@
+"""Statistics for staff: a quarter (or any period) as tables and charts, CSV and PDF."""
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from flask import Response, current_app, render_template, request, send_file
+
+from print_templates.report import build_statistics_report
+
+from ..services.statistics import build_report, quarter_bounds
+from .views import bp
+
+QUARTERS = ("I", "II", "III", "IV")
+
+
+def _period():
+    today = date.today()
+    year = request.args.get("nam", type=int) or today.year
+    quarter = request.args.get("quy", type=int) or (today.month - 1) // 3 + 1
+    year = min(max(year, 1945), 2100)
+    quarter = min(max(quarter, 1), 4)
+    start, end = quarter_bounds(year, quarter)
+    return year, quarter, build_report(start, end, f"Quý {QUARTERS[quarter - 1]}/{year}")
+
+
+@bp.route("/thong-ke")
+def statistics():
+    year, quarter, report = _period()
+    return render_template("staff/statistics.html", report=report, year=year, quarter=quarter,
+                           quarters=QUARTERS)
+
+
+@bp.route("/thong-ke.csv")
+def statistics_csv():
+    year, quarter, report = _period()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["nhom", "chi_tieu", "so_lieu"])
+    writer.writerows(report.rows())
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",  # BOM: Excel reads UTF-8
+                    headers={"Content-Disposition":
+                             f"attachment; filename=thong-ke-{year}-quy-{quarter}.csv"})
+
+
+@bp.route("/thong-ke.pdf")
+def statistics_pdf():
+    year, quarter, report = _period()
+    province = current_app.config["GAZETTE_PROVINCE"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "report.pdf"
+        build_statistics_report(path, f"BÁO CÁO CÔNG BÁO TỈNH {province.upper()}",
+                                f"{report.label} (từ {report.start:%d/%m/%Y} đến hết "
+                                f"ngày trước {report.end:%d/%m/%Y})", report.rows())
+        data = path.read_bytes()
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"bao-cao-cong-bao-{year}-quy-{quarter}.pdf")
