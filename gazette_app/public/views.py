@@ -2,7 +2,7 @@
 documents.py, gazette.py (issues), search.py, feeds.py."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 from sqlalchemy import select, text
 
 from ..extensions import db
@@ -19,6 +19,28 @@ def home():
                                 .order_by(Document.issued.desc(), Document.id.desc())
                                 .limit(12)).all()
     return render_template("public/home.html", issues=issues, latest=latest)
+
+
+TEXT_SIZES = ("nho", "vua", "lon")
+
+
+@bp.route("/co-chu/<size>")
+def text_size(size: str):
+    """Text size control without JavaScript: remembered in a cookie, then back to the page."""
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    if size in TEXT_SIZES:
+        response.set_cookie("co_chu", size, max_age=365 * 86400, samesite="Lax",
+                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.app_context_processor
+def text_size_class() -> dict:
+    size = request.cookies.get("co_chu", "vua") if request else "vua"
+    return {"text_size": size if size in TEXT_SIZES else "vua"}
 
 
 @bp.route("/healthz")
