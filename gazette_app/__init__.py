@@ -40,7 +40,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     from .api import search as _api_search  # noqa: F401  (adds /api/v1/search)
     from .public import documents as _p1, feedback as _p4, feeds as _p2, gazette as _p3  # noqa: F401
     from .staff import feedback as _staff_feedback  # noqa: F401
-    from .staff import statistics as _staff_statistics  # noqa: F401
+    from .staff import news as _staff_news, statistics as _staff_statistics  # noqa: F401
     from .public import search as _public_search  # noqa: F401  (adds /tim-kiem)
     from .staff import issues as _staff_issues  # noqa: F401  (adds the issue pages)
     from .staff.views import bp as staff_bp

@@ -158,3 +158,53 @@ def test_openapi_document_and_docs_page(app):
             "/api/v1/news", "/api/v1/documents/{document_id}/pdf"} <= set(spec["paths"])
     docs = client.get("/api/v1/docs").get_data(as_text=True)
     assert "GET /api/v1/search" in docs and "POST /api/v1/feedback" in docs
+
+
+def test_staff_news_reaches_the_app(app, auth):
+    client = app.test_client()
+    auth.client = client
+    auth.login("lan", role="editor")
+    from tests.conftest import csrf_token
+    client.post("/staff/news", data={"title": "Lịch phát hành Công báo tháng 12",
+                                     "body": "Các số phát hành ngày 10, 20, 30.",
+                                     "csrf_token": csrf_token(client, "/staff/news")})
+    titles = [n["title"] for n in client.get("/api/v1/news").get_json()["results"]]
+    assert titles == ["Lịch phát hành Công báo tháng 12"]
+
+
+def _redis_url() -> str | None:
+    import os
+
+    import redis
+    url = os.environ.get("GAZETTE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        return url
+    except redis.RedisError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is required in CI at {url}")
+        return None
+
+
+def test_rate_limits_shared_through_redis(tmp_path):
+    """Two app processes (two apps here) on one Redis count one client's requests together."""
+    import redis
+
+    from gazette_app import create_app
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis at 127.0.0.1:6379 (GAZETTE_TEST_REDIS_URL)")
+    redis.Redis.from_url(url).flushdb()
+    apps = []
+    for name in ("one", "two"):
+        app = create_app({"TESTING": True, "RATELIMIT_ENABLED": True,
+                          "RATELIMIT_STORAGE_URI": url, "GAZETTE_API_RATE": "4 per minute",
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.sqlite3'}"},
+                         instance=tmp_path / name)
+        apps.append(app)
+    with apps[0].app_context():
+        import flask_migrate
+        flask_migrate.upgrade()
+    codes = [apps[i % 2].test_client().get("/api/v1/news").status_code for i in range(5)]
+    assert codes == [200, 200, 200, 200, 429]
+    redis.Redis.from_url(url).flushdb()
