@@ -7,11 +7,15 @@ declare -A needs=(
   [/usr/bin/chromium]=chromium                 # browser tests (Playwright drives Debian's Chromium)
   [qpdf]=qpdf                                  # PDF structure checks of composed issues
   [pdftotext]=poppler-utils                    # reading PDFs back: pdftotext, pdffonts, pdftoppm
+  [soffice]="libreoffice-writer-nogui libreoffice-calc-nogui"  # DOC/DOCX/XLSX to PDF
+  [ocrmypdf]=ocrmypdf                          # OCR of scanned PDFs
+  [/usr/share/tesseract-ocr/5/tessdata/vie.traineddata]=tesseract-ocr-vie  # Vietnamese OCR data
 )
 missing=()
 for probe in "${!needs[@]}"; do
   if ! command -v "$probe" >/dev/null 2>&1 && [ ! -e "$probe" ]; then
-    missing+=("${needs[$probe]}")
+    read -r -a packages <<< "${needs[$probe]}"
+    missing+=("${packages[@]}")
   fi
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -1,0 +1,62 @@
+"""External tools (LibreOffice, ocrmypdf), run with a timeout and a clear message when missing.
+
+Each tool names the Debian package that provides it, so that an administrator knows what to
+install instead of reading a stack trace."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from . import IntakeError
+
+LIBREOFFICE = ("soffice", "libreoffice-writer-nogui libreoffice-calc-nogui")
+OCRMYPDF = ("ocrmypdf", "ocrmypdf tesseract-ocr-vie")
+
+
+def require(tool: tuple[str, str]) -> str:
+    path = shutil.which(tool[0])
+    if path is None:
+        raise IntakeError(f"Máy chủ chưa có {tool[0]}: quản trị viên cần cài gói Debian "
+                          f"{tool[1]} (apt-get install {tool[1]}).")
+    return path
+
+
+def run(command: list[str], timeout: float, what: str) -> subprocess.CompletedProcess:
+    """Run a tool; a hang past ``timeout`` is killed and reported, never waited for forever."""
+    try:
+        return subprocess.run(command, capture_output=True, timeout=timeout, check=False,
+                              env={**os.environ, "HOME": tempfile.gettempdir()})
+    except subprocess.TimeoutExpired:
+        raise IntakeError(f"{what} quá thời gian ({timeout:.0f} giây); đã dừng.") from None
+
+
+def libreoffice_to_pdf(source: Path, timeout: float = 120) -> bytes:
+    """Convert a DOC/DOCX/XLS/XLSX file to PDF with LibreOffice headless (own profile per run,
+    so parallel conversions do not lock each other)."""
+    soffice = require(LIBREOFFICE)
+    with tempfile.TemporaryDirectory(prefix="lo-") as tmp:
+        profile = Path(tmp) / "profile"
+        result = run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                      "--norestore", "--convert-to", "pdf", "--outdir", tmp, str(source)],
+                     timeout, "Chuyển đổi sang PDF")
+        produced = Path(tmp) / (source.stem + ".pdf")
+        if result.returncode != 0 or not produced.exists():
+            raise IntakeError("LibreOffice không chuyển được tệp sang PDF (tệp hỏng hoặc "
+                              "không được hỗ trợ).")
+        return produced.read_bytes()
+
+
+def ocr_pdf(source: Path, timeout: float = 600) -> bytes:
+    """Add a text layer to a scanned PDF with ocrmypdf and tesseract's Vietnamese data."""
+    ocrmypdf = require(OCRMYPDF)
+    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
+        out = Path(tmp) / "ocr.pdf"
+        result = run([ocrmypdf, "--language", "vie+eng", "--skip-text", "--output-type", "pdf",
+                      "--quiet", str(source), str(out)], timeout, "Nhận dạng chữ (OCR)")
+        if result.returncode != 0 or not out.exists():
+            detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            raise IntakeError(f"Nhận dạng chữ (OCR) không thành công ({detail[0][:120]}).")
+        return out.read_bytes()
