@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import zipfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 from docx import Document as DocxDocument
