@@ -151,11 +151,19 @@ def build_spec() -> dict:
     return spec.to_dict()
 
 
+def app_spec() -> dict:
+    """The document, built once per app: it only changes with the code and the settings."""
+    spec = current_app.extensions.get("gazette_openapi")
+    if spec is None:
+        spec = current_app.extensions["gazette_openapi"] = build_spec()
+    return spec
+
+
 @bp.route("/openapi.json")
 def openapi():
-    return jsonify(build_spec())
+    return jsonify(app_spec())
 
 
 @bp.route("/docs")
 def docs():
-    return render_template("api/docs.html", spec=build_spec())
+    return render_template("api/docs.html", spec=app_spec())
