@@ -7,6 +7,7 @@ from issues.compose import open_document_pdf
 from issues.model import CompositionError
 
 from ..extensions import db
+from ..intake.files import KINDS
 from ..models import Document, DocumentFile, DuplicateFlag, User
 from ..storage import get_store
 from ..models.types import utcnow
@@ -92,7 +93,9 @@ def attach_pdf(document: Document, data: bytes, filename: str | None,
     return stored
 
 
-SOURCE_SUFFIXES = (".doc", ".docx", ".xls", ".xlsx")
+# Word and Excel sources, as the intake recognises them (Circular 02/2025 attaches them).
+MEDIA_TYPES = {kind.suffix: kind.media_type for kind in KINDS.values() if kind.name != "pdf"}
+SOURCE_SUFFIXES = tuple(MEDIA_TYPES)
 
 
 def attach_source(document: Document, data: bytes, filename: str | None,
@@ -114,10 +117,3 @@ def attach_source(document: Document, data: bytes, filename: str | None,
     db.session.commit()
     return stored
 
-
-MEDIA_TYPES = {
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}

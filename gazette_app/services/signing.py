@@ -9,10 +9,9 @@ from issues.signing import Attachment, SigningError, sign_edition
 
 from ..models import Issue
 from ..storage import get_store
-from .documents import display_name
+from .documents import SOURCE_SUFFIXES, display_name
 
 SOURCE_ROLES = ("original", "attachment")
-SOURCE_TYPES = (".doc", ".docx", ".xls", ".xlsx")
 
 
 def _attachments(issue: Issue) -> list[Attachment]:
@@ -20,7 +19,7 @@ def _attachments(issue: Issue) -> list[Attachment]:
     store, found, seen = get_store(), [], set()
     for entry in issue.entries:
         for file in entry.document.files:
-            if file.role in SOURCE_ROLES and file.filename.lower().endswith(SOURCE_TYPES):
+            if file.role in SOURCE_ROLES and file.filename.lower().endswith(SOURCE_SUFFIXES):
                 name = display_name(f"{entry.document.notation.replace('/', '-')} - "
                                     f"{file.filename}")
                 if name in seen:
