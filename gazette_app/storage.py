@@ -95,3 +95,15 @@ def _fsync_dir(path: Path) -> None:
 def get_store() -> FileStore:
     """The store of the current app's instance."""
     return FileStore(Path(current_app.instance_path) / "store")
+
+
+def send_stored(sha256: str, mimetype: str, download_name: str, *, as_attachment: bool = False,
+                max_age: int = 86400):
+    """A stored file as a response: ETag is its hash (If-None-Match gives 304), and the
+    browser must not guess another type than the one given."""
+    from flask import send_file
+    response = send_file(get_store().path(sha256), mimetype=mimetype, etag=sha256,
+                         download_name=download_name, as_attachment=as_attachment,
+                         max_age=max_age, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -4,7 +4,7 @@ Every read answers with an ETag (If-None-Match gives 304) and Cache-Control; COR
 and other sites call it; rate limits count per client (per API key when one is sent)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_file
+from flask import Blueprint, abort, current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from ..extensions import db, limiter
 from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume
 from ..notation import NotationError, parse_notation
 from ..ratelimits import api_rate, feedback_rate, limits_off
-from ..storage import get_store
+from ..storage import send_stored
 from .schemas import (DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema, IssueSchema,
                       NewsSchema, VolumeSchema)
 
@@ -83,11 +83,7 @@ def document_pdf(document_id: int):
     pdf = _document_or_404(document_id).file("pdf")
     if pdf is None:
         abort(404)
-    response = send_file(get_store().path(pdf.sha256), mimetype="application/pdf",
-                         download_name=pdf.filename, etag=pdf.sha256, conditional=True,
-                         max_age=86400)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_stored(pdf.sha256, "application/pdf", pdf.filename)
 
 
 @bp.route("/issues")

@@ -1,12 +1,12 @@
 """A document's public page at a readable URL, its files, and its citation."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
 from ..models import Document, DocumentFile, DocumentRelation, Issuer
-from ..storage import get_store
+from ..storage import send_stored
 from .views import bp
 
 RELATION_LABELS = {
@@ -83,8 +83,4 @@ def document_file(document_id: int, file_id: int):
         db.session.execute(update(Document).where(Document.id == doc.id)
                            .values(download_count=Document.download_count + 1))
         db.session.commit()
-    response = send_file(get_store().path(file.sha256), mimetype=file.media_type,
-                         as_attachment=download, download_name=file.filename, etag=file.sha256,
-                         max_age=86400, conditional=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_stored(file.sha256, file.media_type, file.filename, as_attachment=download)

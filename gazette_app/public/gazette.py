@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from itertools import groupby
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from issues.ordering import authority
@@ -12,7 +12,7 @@ from issues.model import PART_TITLES
 
 from ..extensions import db
 from ..models import Issue, IssueNumber
-from ..storage import get_store
+from ..storage import send_stored
 from .views import bp
 
 QUARTERS = ("I", "II", "III", "IV")
@@ -69,8 +69,4 @@ def issue_pdf(year: int, number: int):
         abort(404)
     name = f"cong-bao-{year}-so-{'-'.join(map(str, issue.number_list))}" \
            f"{'-ky-so' if signed else ''}.pdf"
-    response = send_file(get_store().path(sha), mimetype="application/pdf", download_name=name,
-                         as_attachment=request.args.get("tai") == "1", etag=sha,
-                         max_age=86400, conditional=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_stored(sha, "application/pdf", name, as_attachment=request.args.get("tai") == "1")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import AuditEvent, Document, Issue, IssueNumber, Role
 from ..services import issues as workflow
 from ..services.documents import UploadError, attach_pdf
-from ..storage import get_store
+from ..storage import send_stored
 from .views import bp
 
 
@@ -134,9 +134,9 @@ def issue_pdf(issue_id: int, edition: str):
         abort(404)
     suffix = "-ky-so" if edition == "signed" else ""
     name = f"cong-bao-{issue.year}-so-{'-'.join(map(str, issue.number_list))}{suffix}.pdf"
-    return send_file(get_store().path(sha), mimetype="application/pdf", download_name=name,
-                     as_attachment=request.args.get("download") == "1", etag=sha,
-                     max_age=0 if issue.state != "published" else 3600)
+    return send_stored(sha, "application/pdf", name,
+                       as_attachment=request.args.get("download") == "1",
+                       max_age=0 if issue.state != "published" else 3600)
 
 
 @bp.route("/documents/<int(max=2147483647):document_id>/pdf", methods=["POST"])
