@@ -6,14 +6,7 @@ from marshmallow import ValidationError
 
 from ..search import get_backend, log_search
 from ..search_args import SearchArgsSchema, blank_to_none, to_query
-from .views import bp
-
-
-def _bad_request(messages: dict):
-    field, problems = next(iter(messages.items()))
-    text = problems[0] if isinstance(problems, list) else str(problems)
-    return jsonify(error={"code": "invalid_parameter", "field": field,
-                          "message": f"{field}: {text}", "fields": messages}), 400
+from .views import bp, field_error, first_problem
 
 
 @bp.route("/search")
@@ -21,7 +14,8 @@ def search():
     try:
         values = SearchArgsSchema().load(blank_to_none(request.args.to_dict()))
     except ValidationError as error:
-        return _bad_request(error.messages)
+        field, message = first_problem(error.messages)
+        return field_error(field, message, fields=error.messages)
     query = to_query(values)
     result = get_backend().search(query)
     log_search(query, result, "app")

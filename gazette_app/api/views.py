@@ -21,9 +21,23 @@ limiter.limit(api_rate, exempt_when=limits_off)(bp)
 READ_MAX_AGE = 60
 
 
+def field_error(field: str, message: str, *, status: int = 400,
+                code: str = "invalid_parameter", fields: dict | None = None):
+    """The API's error answer for one named field (all refused fields in ``fields``)."""
+    error = {"code": code, "field": field, "message": f"{field}: {message}"}
+    if fields is not None:
+        error["fields"] = fields
+    return jsonify(error=error), status
+
+
 def bad_parameter(field: str, message: str):
-    return jsonify(error={"code": "invalid_parameter", "field": field,
-                          "message": f"{field}: {message}"}), 400
+    return field_error(field, message)
+
+
+def first_problem(messages: dict) -> tuple[str, str]:
+    """The first refused field of a marshmallow error and its first message."""
+    field, problems = next(iter(messages.items()))
+    return field, problems[0] if isinstance(problems, list) else str(problems)
 
 
 @bp.after_request
@@ -130,12 +144,10 @@ def feedback():
     try:
         values = FeedbackSchema().load(payload)
     except ValidationError as error:
-        field, problems = next(iter(error.messages.items()))
-        message = problems[0] if isinstance(problems, list) else problems
+        field, message = first_problem(error.messages)
         if field == "document_id" and list(error.messages) == ["document_id"] \
                 and isinstance(payload.get("document_id"), int):
-            return jsonify(error={"code": "not_found", "field": field,
-                                  "message": f"{field}: {message}"}), 404
+            return field_error(field, message, status=404, code="not_found")
         return bad_parameter(field, message)
     if looks_automated(values, None):
         return jsonify(error={"code": "rejected", "message": "Góp ý không được nhận."}), 400
