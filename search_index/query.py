@@ -45,7 +45,8 @@ def parse_query(text: str | None) -> ParsedQuery:
         for word, _, _ in word_spans(token):
             if word in _OPERATORS and token.isupper():
                 continue
-            if word.isdigit() and len(word) <= 5:
+            # "²".isdigit() is true but int() refuses it: notations use ASCII digits only.
+            if word.isascii() and word.isdigit() and len(word) <= 5:
                 parsed.numbers.append(str(int(word)))
             parsed.words.append(word)
     if parsed.notations:  # "Số: 37/2026/QĐ-UBND" as copied from a document

@@ -122,7 +122,8 @@ def test_sort_by_date_and_pagination_edges(loaded):
 
 @pytest.mark.parametrize("text", ['"', "(", ")", "AND OR", "NOT", "quy AND", "*", "?", "~",
                                   "\\", "x" * 10_000, "😀 quy hoạch 😀", "' OR 1=1 --",
-                                  "tỉnh:", "a/b/c-d", "37/", "/2026", "\x00", "<script>"])
+                                  "tỉnh:", "a/b/c-d", "37/", "/2026", "\x00", "<script>",
+                                  "²", "x² ³", "٣٧", "½"])
 def test_bad_syntax_is_searched_as_words(loaded, text):
     kind, backend, _ = loaded
     result = backend.search(SearchQuery(text=text))
