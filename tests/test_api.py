@@ -106,7 +106,9 @@ def test_feedback_from_the_app(demo, client):
     assert created.status_code == 201 and created.get_json()["id"]
     for body, field in [({"message": "ngắn"}, "message"), ({}, "message"),
                         ({"message": "Một góp ý đủ dài.", "email": "x"}, "email"),
-                        ({"message": "Một góp ý đủ dài.", "document_id": "x"}, "document_id")]:
+                        ({"message": "Một góp ý đủ dài.", "document_id": "x"}, "document_id"),
+                        ({"message": "Một góp ý đủ dài.", "document_id": -12579913893345832960},
+                         "document_id")]:
         response = client.post("/api/v1/feedback", json=body)
         assert response.status_code == 400 and response.get_json()["error"]["field"] == field
     missing = client.post("/api/v1/feedback", json={"message": "Một góp ý đủ dài.",

@@ -145,8 +145,9 @@ def feedback():
         values = FeedbackSchema().load(payload)
     except ValidationError as error:
         field, message = first_problem(error.messages)
+        document_id = payload.get("document_id")
         if field == "document_id" and list(error.messages) == ["document_id"] \
-                and isinstance(payload.get("document_id"), int):
+                and isinstance(document_id, int) and 1 <= document_id <= 2147483647:
             return field_error(field, message, status=404, code="not_found")
         return bad_parameter(field, message)
     if looks_automated(values, None):

@@ -32,6 +32,8 @@ class FeedbackSchema(Schema):
     email = fields.Email(load_default="", allow_none=True,
                          error_messages={"invalid": "Địa chỉ email không hợp lệ."})
     document_id = fields.Integer(load_default=None, allow_none=True, strict=False,
+                                 validate=validate.Range(1, 2147483647,
+                                                         error="Mã văn bản không hợp lệ."),
                                  error_messages={"invalid": "Mã văn bản phải là số."})
     website = fields.String(load_default="")  # the honeypot: people leave it empty
 
