@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     from .staff import news as _staff_news, statistics as _staff_statistics  # noqa: F401
     from .public import search as _public_search  # noqa: F401  (adds /tim-kiem)
     from .staff import issues as _staff_issues  # noqa: F401  (adds the issue pages)
+    from .staff import receiving as _staff_receiving  # noqa: F401  (adds receiving pages)
     from .staff.views import bp as staff_bp
 
     for blueprint in (auth_bp, staff_bp, public_bp, api_bp):
@@ -50,8 +51,9 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     csrf.exempt(api_bp)  # JSON API: no cookies are trusted there, so no CSRF token
     init_errors(app)
 
-    from . import cli, search, templating
+    from . import cli, jobs, search, templating
     cli.init_app(app)
+    jobs.init_app(app)
     templating.init_app(app)
     search.init_app(app)
     return app

@@ -53,7 +53,7 @@ def from_environment(instance: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("GAZETTE_SESSION_MINUTES", "480")) * 60,
         "PAGE_SIZE": 50,
-        "MAX_CONTENT_LENGTH": int(os.environ.get("GAZETTE_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("GAZETTE_MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         "GAZETTE_PUBLIC_URL": os.environ.get("GAZETTE_PUBLIC_URL", "http://127.0.0.1:5000"),
         "GAZETTE_PAGE_NUMBERING": os.environ.get("GAZETTE_PAGE_NUMBERING", "issue"),
         "GAZETTE_MASTHEAD": os.environ.get("GAZETTE_MASTHEAD", ""),
@@ -66,4 +66,17 @@ def from_environment(instance: Path) -> dict:
         "GAZETTE_SIGNING_PKCS12": os.environ.get("GAZETTE_SIGNING_PKCS12", ""),
         "GAZETTE_SIGNING_PASSWORD": os.environ.get("GAZETTE_SIGNING_PASSWORD", ""),
         "LOG_LEVEL": os.environ.get("GAZETTE_LOG_LEVEL", "INFO"),
+        # Receiving: one file's limit (a request may carry several, up to MAX_CONTENT_LENGTH).
+        "MAX_FILE_BYTES": int(os.environ.get("GAZETTE_MAX_FILE_MB", "50")) * 1024 * 1024,
+        "CONVERT_TIMEOUT": float(os.environ.get("GAZETTE_CONVERT_TIMEOUT", "180")),
+        "OCR_TIMEOUT": float(os.environ.get("GAZETTE_OCR_TIMEOUT", "900")),
+        # Background jobs: "thread" runs them in each app process; "manual" leaves them to
+        # `flask --app wsgi worker` (or to the tests, which call jobs.run_pending()).
+        "JOB_RUNNER": os.environ.get("GAZETTE_JOB_RUNNER", "thread"),
+        "JOB_POLL_SECONDS": float(os.environ.get("GAZETTE_JOB_POLL_SECONDS", "2")),
+        "JOB_STALE_SECONDS": int(os.environ.get("GAZETTE_JOB_STALE_SECONDS", "1800")),
+        # Publication deadline counted from receipt; "due soon" when this close to it.
+        "PUBLISH_DEADLINE_DAYS": int(os.environ.get("GAZETTE_PUBLISH_DAYS", "3")),
+        "PUBLISH_DEADLINE_WORKING_DAYS": _bool("GAZETTE_PUBLISH_WORKING_DAYS", True),
+        "DUE_SOON_DAYS": int(os.environ.get("GAZETTE_DUE_SOON_DAYS", "1")),
     }

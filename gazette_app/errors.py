@@ -42,6 +42,11 @@ def init_app(app: Flask) -> None:
         if error.code == 401 and not request.path.startswith("/api/"):
             from .extensions import login_manager
             return login_manager.unauthorized()
+        if error.code == 413:
+            from flask import current_app
+            limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+            return _respond(413, f"Tệp gửi lên quá lớn: mỗi lần gửi tối đa {limit} MB. Không có "
+                                 "tệp nào được lưu; hãy gửi ít tệp hơn mỗi lần.")
         return _respond(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 
 from search_index.analysis import slugify
 
 from .models import Role
+from .models.types import LOCAL_ZONE
 
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def vn_date(value: date | None) -> str:

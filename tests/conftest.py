@@ -96,7 +96,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
 def app(db_url: str, tmp_path: Path):
     """The app on a fresh instance folder, its database migrated from empty."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url,
-                      "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": True},
+                      "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": True,
+                      "JOB_RUNNER": "manual"},
                      instance=tmp_path / "instance")
     with app.app_context():
         flask_migrate.upgrade()
@@ -168,7 +169,7 @@ def demo_app(tmp_path_factory):
     for tests that read; writes must not disturb the other tests of the module."""
     folder = tmp_path_factory.mktemp("demo")
     app = create_app({"TESTING": True, "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'gazette.sqlite3'}"},
+                      "JOB_RUNNER": "manual", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'gazette.sqlite3'}"},
                      instance=folder / "instance")
     with app.app_context():
         flask_migrate.upgrade()

@@ -2,17 +2,10 @@
 proposal accuracy, relations named in the demo abstracts."""
 from __future__ import annotations
 
-import io
 import json
-import os
-import shutil
-import subprocess
-import zipfile
 from datetime import date
 
 import pytest
-from docx import Document as DocxDocument
-from PIL import Image
 
 from gazette_app.demo.documents import DemoDocument, page_count_for, render_document_pdf
 from gazette_app.intake import IntakeError
@@ -25,29 +18,14 @@ from gazette_app.notation import parse_notation
 from gazette_app.vocabulary import issuer_display_name
 from search_index.analysis import fold
 from tests.conftest import DEMO_RECORDS
-
-
-def _need(tool: str, package: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{tool} is required in CI (Debian package {package})")
-        pytest.skip(f"{tool} is not installed (Debian package {package}); make test installs it")
-
-
-def _docx(text: str) -> bytes:
-    buffer = io.BytesIO()
-    word = DocxDocument()
-    for line in text.split("\n"):
-        word.add_paragraph(line)
-    word.save(buffer)
-    return buffer.getvalue()
+from tests.intake_fixtures import docx_bomb, docx_bytes, locked_pdf, need, scan_of
 
 
 @pytest.mark.slow
 def test_docx_is_converted_by_libreoffice(tmp_path):
-    _need("soffice", "libreoffice-writer-nogui")
-    data = _docx("ỦY BAN NHÂN DÂN\nTỈNH SƠN LA\nSố: 52/2026/QĐ-UBND\nQUYẾT ĐỊNH\n"
-                 "Về việc quy định mức thu phí thẩm định đề án khai thác nước dưới đất")
+    need("soffice", "libreoffice-writer-nogui")
+    data = docx_bytes(["ỦY BAN NHÂN DÂN", "TỈNH SƠN LA", "Số: 52/2026/QĐ-UBND", "QUYẾT ĐỊNH",
+                       "Về việc quy định mức thu phí thẩm định đề án khai thác nước dưới đất"])
     assert sniff(data, "qd.docx").name == "docx"
     source = tmp_path / "qd.docx"
     source.write_bytes(data)
@@ -59,16 +37,13 @@ def test_docx_is_converted_by_libreoffice(tmp_path):
 
 @pytest.mark.slow
 def test_scanned_page_is_recovered_by_ocr(tmp_path):
-    _need("ocrmypdf", "ocrmypdf tesseract-ocr-vie")
-    _need("pdftoppm", "poppler-utils")
+    need("ocrmypdf", "ocrmypdf tesseract-ocr-vie")
+    need("pdftoppm", "poppler-utils")
     demo = DemoDocument("47/2026/QĐ-UBND", "UBND tỉnh", "Quyết định",
                         "Bãi bỏ các Quyết định của Ủy ban nhân dân tỉnh quy định về hỗ trợ",
                         date(2026, 7, 20), "Chủ tịch UBND Nguyễn Đình Việt")
     pdf = render_document_pdf(tmp_path / "typed.pdf", demo, 1)
-    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(pdf),
-                    str(tmp_path / "scan")], check=True)
-    scan = tmp_path / "scan.pdf"
-    Image.open(tmp_path / "scan.png").convert("L").save(scan, resolution=200)
+    scan = scan_of(pdf, tmp_path)
     assert needs_ocr(page_texts(read_pdf(scan.read_bytes())))
     recovered = "\n".join(page_texts(read_pdf(ocr_pdf(scan))))
     words = fold(recovered).lower()
@@ -83,14 +58,6 @@ def test_text_pdf_needs_no_ocr(tmp_path):
     assert len(texts) == 3 and not needs_ocr(texts)
 
 
-def _bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", b"\0" * (300 * 1024 * 1024))
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("data, name, message", [
     (b"", "a.pdf", "Tệp rỗng"),
     (b"MZ\x90\x00\x03\x00\x00\x00 program", "hoa-don.pdf", "không phải PDF, Word hay Excel"),
@@ -99,26 +66,20 @@ def _bomb() -> bytes:
 ])
 def test_bad_files_are_refused_by_content(data, name, message):
     with pytest.raises(IntakeError, match=message):
-        sniff(_bomb() if data is None else data, name)
+        sniff(docx_bomb() if data is None else data, name)
 
 
 def test_office_kinds_by_content():
-    assert sniff(_docx("Văn bản"), "renamed.pdf").name == "docx"  # the name does not decide
+    assert sniff(docx_bytes(["Văn bản"]), "renamed.pdf").name == "docx"  # the name does not decide
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
     assert sniff(ole, "cu.doc").name == "doc" and sniff(ole, "bang.xls").name == "xls"
 
 
 def test_broken_and_locked_pdfs(tmp_path):
-    from pypdf import PdfWriter
     with pytest.raises(IntakeError, match="bị hỏng"):
         read_pdf(b"%PDF-1.7\n garbage")
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    writer.encrypt("mat-khau")
-    locked = io.BytesIO()
-    writer.write(locked)
     with pytest.raises(IntakeError, match="mật khẩu"):
-        read_pdf(locked.getvalue())
+        read_pdf(locked_pdf())
 
 
 def test_missing_tool_and_hanging_tool_give_clear_messages():

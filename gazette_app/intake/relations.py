@@ -17,7 +17,10 @@ KINDS = (  # checked in order: the first verb found before the notation, in the 
 _CITED = re.compile(
     r"(Quyết định|Nghị quyết|Chỉ thị|Kế hoạch|Quy định|Quy chế|Thông tư|Nghị định|Luật)"
     r"\s+số\s+([0-9]{1,5}(?:\.[0-9]+)?/(?:[0-9]{4}/)?[A-Za-zĐđ]{1,5}-[A-Za-zĐđ0-9]+(?: [A-ZĐ]+)?)"
-    r"(?:\s+ngày\s+([0-9]{1,2}/[0-9]{1,2}/[0-9]{4}))?")
+    r"(?:\s+ngày\s+(?:([0-9]{1,2}/[0-9]{1,2}/[0-9]{4})|"
+    r"([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s+năm\s+([0-9]{4})))?")
+# Words between the verb and the citation that make a repeal partial: "Bãi bỏ Điều 3 của ...".
+PARTIAL = ("dieu ", "khoan ", "diem ", "mot phan", "mot so noi dung", "mot so dieu", "chuong ")
 
 
 # Words after the verb that make the citation a source, not a target: "công bố danh mục thủ
@@ -32,7 +35,8 @@ class ProposedRelation:
     kind: str  # amends | replaces | repeals | corrects | guides
     target_type: str
     target_notation: str
-    target_date: str  # as written, "24/8/2025", or ""
+    target_date: str  # "24/8/2025" (also when written "ngày 24 tháng 8 năm 2025"), or ""
+    partial: bool = False  # only some articles or clauses are concerned
 
     @property
     def text(self) -> str:
@@ -50,7 +54,11 @@ def extract_relations(text: str) -> list[ProposedRelation]:
         kind = _kind(clause)
         if kind is None:
             continue
-        relation = ProposedRelation(kind, match.group(1), match.group(2), match.group(3) or "")
+        written = match.group(3) or (
+            f"{int(match.group(4))}/{int(match.group(5))}/{match.group(6)}" if match.group(4)
+            else "")
+        relation = ProposedRelation(kind, match.group(1), match.group(2), written,
+                                    _partial(clause, kind))
         if relation not in found:
             found.append(relation)
     return found
@@ -60,6 +68,14 @@ def _clause_before(text: str, end: int) -> str:
     """The words before a citation back to the start of its sentence or clause."""
     start = max(text.rfind(mark, 0, end) for mark in (".", ";", "\n"))
     return fold(text[start + 1:end]).lower()
+
+
+def _partial(clause: str, kind: str) -> bool:
+    if kind not in ("repeals", "replaces"):
+        return False
+    verbs = dict(KINDS)[kind]
+    at = max(clause.rfind(verb) for verb in verbs)
+    return any(word in clause[at:] for word in PARTIAL)
 
 
 def _kind(clause: str) -> str | None:

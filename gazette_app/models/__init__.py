@@ -3,10 +3,11 @@ from .audit import AuditEvent
 from .document import Document, DocumentFile, DocumentRelation, DuplicateFlag, Issuer
 from .feedback import ApiKey, Feedback, NewsItem
 from .issue import Issue, IssueEntry, IssueNumber
+from .receipt import Job, Receipt
 from .search import SearchLog, SearchOutbox
 from .user import Role, User
 from .volume import Volume, volume_issues
 
 __all__ = ["ApiKey", "AuditEvent", "Feedback", "NewsItem", "Document", "DocumentFile", "DocumentRelation", "DuplicateFlag",
-           "Issue", "IssueEntry", "IssueNumber", "Issuer", "Role", "SearchLog", "SearchOutbox", "User", "Volume",
+           "Issue", "IssueEntry", "IssueNumber", "Issuer", "Job", "Receipt", "Role", "SearchLog", "SearchOutbox", "User", "Volume",
            "volume_issues"]

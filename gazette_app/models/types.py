@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+
+
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # a day of the gazette is a day in Vietnam
 
 
 def utcnow() -> datetime:

@@ -101,13 +101,8 @@ def _import_one(line_no: int, data: dict, values: dict, summary: ImportSummary) 
     document.source_ref = ref
     document.source_url = values["source_url"] or ""
     document.source_files = values["files"] or []
-    db.session.add(document)
-    db.session.flush()
-    flags = find_probable_duplicates(document)
-    for flag in flags:
-        db.session.add(flag)
+    flags = add_checked(document)
     if flags:
-        document.review = "flagged"
         summary.flagged.append((line_no, document.notation, "; ".join(
             f"{flag.reason_label} (#{flag.candidate_id})" for flag in flags)))
     else:
@@ -137,6 +132,18 @@ def build_document(values: dict, issuer: Issuer) -> Document:
         field=values["field"] or "",
         status=values["status"] or "in_force",
     )
+
+
+def add_checked(document: Document) -> list[DuplicateFlag]:
+    """Add a new document to the session, flagged for review when it looks like a duplicate."""
+    db.session.add(document)
+    db.session.flush()
+    flags = find_probable_duplicates(document)
+    for flag in flags:
+        db.session.add(flag)
+    if flags:
+        document.review = "flagged"
+    return flags
 
 
 def find_probable_duplicates(document: Document) -> list[DuplicateFlag]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from ..models.types import LOCAL_ZONE
 
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Document, Feedback, Issue, IssueEntry, SearchLog
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")  # a day of the gazette is a day in Vietnam
 TOP = 10
 
 
@@ -83,7 +82,7 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 
 def _instant(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=LOCAL)
+    return datetime.combine(day, time(), tzinfo=LOCAL_ZONE)
 
 
 def build_report(start: date, end: date, label: str) -> Report:

@@ -13,7 +13,9 @@ from ..extensions import db
 from ..models import AuditEvent, Document, DuplicateFlag, Issuer, Role, User
 from ..schemas import DocumentFieldsSchema
 from ..services import documents as document_service
+from ..services.deadlines import deadline_board, local_day
 from ..services.users import AccountError, create_user, update_user
+from ..models.types import utcnow
 from ..vocabulary import STATUS_LABELS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
@@ -32,8 +34,9 @@ def dashboard():
     flagged = db.session.scalar(select(func.count()).select_from(Document)
                                 .where(Document.review == "flagged"))
     recent = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(10)).all()
+    board = deadline_board()
     return render_template("staff/dashboard.html", by_state=by_state, flagged=flagged,
-                           recent=recent)
+                           recent=recent, board=board, today=local_day(utcnow()))
 
 
 def _document_filters() -> tuple[list, dict]:

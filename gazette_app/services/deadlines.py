@@ -1,0 +1,76 @@
+"""Publication deadlines: a document must be published within a set number of days (working
+days by default) from its receipt. The dashboard lists what waits, what is due soon and what
+is overdue, receipts not yet registered included (the clock runs from the receipt)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Document, Receipt
+from ..models.types import LOCAL_ZONE
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(LOCAL_ZONE).date()
+
+
+def add_days(start: date, days: int, working: bool) -> date:
+    """``days`` after ``start``; with ``working``, Saturdays and Sundays are not counted."""
+    if not working:
+        return start + timedelta(days=days)
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def due_date(received_at: datetime) -> date:
+    config = current_app.config
+    return add_days(local_day(received_at), config["PUBLISH_DEADLINE_DAYS"],
+                    config["PUBLISH_DEADLINE_WORKING_DAYS"])
+
+
+@dataclass
+class Waiting:
+    label: str  # "Quyết định số 52/2026/QĐ-UBND" or the file name of a receipt
+    received_at: datetime
+    due: date
+    document: Document | None = None
+    receipt: Receipt | None = None
+
+    def days_left(self, today: date) -> int:
+        return (self.due - today).days
+
+
+@dataclass
+class DeadlineBoard:
+    overdue: list[Waiting]
+    due_soon: list[Waiting]
+    waiting: list[Waiting]
+
+    @property
+    def total(self) -> int:
+        return len(self.overdue) + len(self.due_soon) + len(self.waiting)
+
+
+def deadline_board(today: date | None = None) -> DeadlineBoard:
+    """Everything received and not yet published, sorted by due date into three groups."""
+    today = today or local_day(datetime.now(LOCAL_ZONE))
+    soon = today + timedelta(days=current_app.config["DUE_SOON_DAYS"])
+    rows = [Waiting(f"{d.doc_type} số {d.notation}", d.received_at, due_date(d.received_at),
+                    document=d)
+            for d in db.session.scalars(select(Document).where(
+                Document.state.in_(("received", "ready"))))]
+    rows += [Waiting(r.main_file.get("filename", f"#{r.id}"), r.received_at,
+                     due_date(r.received_at), receipt=r)
+             for r in db.session.scalars(select(Receipt).where(
+                 Receipt.state.in_(("queued", "processing", "proposed", "failed"))))]
+    rows.sort(key=lambda row: (row.due, row.received_at))
+    return DeadlineBoard(overdue=[r for r in rows if r.due < today],
+                         due_soon=[r for r in rows if today <= r.due <= soon],
+                         waiting=[r for r in rows if r.due > soon])

@@ -1,0 +1,388 @@
+"""Receiving documents: files in, a receipt and a background job out; then, once staff confirm
+the proposal, a registered Document with its files, text, relations and deadline.
+
+The request only checks the files (name, size, real type, PDF that opens) and stores them; the
+slow work (LibreOffice, OCR, text, proposal) is the "receive" job. Nothing is stored for a file
+that is refused, and a group of files sent as one document is refused as a whole.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from flask import current_app
+from marshmallow import ValidationError, validate
+from sqlalchemy import select
+
+from ..extensions import db
+from ..intake import IntakeError
+from ..intake.files import KINDS, Kind, sniff
+from ..intake.metadata import propose
+from ..intake.relations import ProposedRelation, extract_relations
+from ..intake.text import legacy_encoding, needs_ocr, page_texts, read_pdf
+from ..intake.tools import libreoffice_to_pdf, ocr_pdf
+from ..jobs import FAILURE_HOOKS, JobFailed, Progress, enqueue, handler
+from ..models import Document, DocumentFile, DocumentRelation, Job, Receipt, User
+from ..models.types import LOCAL_ZONE
+from ..notation import NotationError, parse_notation
+from ..schemas import DocumentFieldsSchema, Text, _non_empty
+from ..storage import get_store
+from ..vocabulary import STATUS_LABELS
+from .audit import record
+from .records import add_checked, build_document, get_or_create_issuer
+
+MAX_TEXT_CHARS = 2_000_000  # text kept for search; a longer body is cut, never refused
+RELATION_KINDS = {
+    "amends": "Sửa đổi, bổ sung",
+    "replaces": "Thay thế",
+    "repeals": "Bãi bỏ",
+    "corrects": "Đính chính",
+    "guides": "Hướng dẫn",
+}
+DOCUMENT_KINDS = ("pdf", "docx", "doc")  # a main file; spreadsheets only come as annexes
+
+
+@dataclass
+class ReceiveResult:
+    receipts: list[Receipt] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # shown name, Vietnamese reason
+
+
+def shown_name(raw: str | None) -> str:
+    """A file name fit to repeat in a message: control characters and folders dropped."""
+    name = "".join(ch for ch in (raw or "") if unicodedata.category(ch)[0] != "C")
+    return name.replace("\\", "/").rsplit("/", 1)[-1][:120] or "(không tên)"
+
+
+def check_filename(raw: str | None) -> str:
+    """The name as the sender gave it, refused when it tries to be a path or hides characters.
+    It is only ever shown and stored as text; the file system sees the SHA-256."""
+    name = unicodedata.normalize("NFC", raw or "").strip()
+    if not name:
+        raise IntakeError("Tệp không có tên.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in name):
+        raise IntakeError("Tên tệp chứa ký tự điều khiển; hãy đổi tên tệp rồi gửi lại.")
+    if "/" in name or "\\" in name or name.startswith(".") or ".." in name:
+        raise IntakeError("Tên tệp không được chứa đường dẫn (“/”, “\\”, “..”) hoặc bắt đầu bằng "
+                          "dấu chấm; hãy đổi tên tệp rồi gửi lại.")
+    if len(name) > 255:
+        raise IntakeError("Tên tệp dài quá 255 ký tự.")
+    return name
+
+
+def check_file(filename: str | None, data: bytes) -> tuple[str, Kind]:
+    """Everything that can be checked at once: name, size, real type, a PDF that opens."""
+    name = check_filename(filename)
+    limit = current_app.config["MAX_FILE_BYTES"]
+    if len(data) > limit:
+        size = f"{limit / 1048576:g} MB" if limit >= 1048576 else f"{limit // 1024} KB"
+        raise IntakeError(f"Tệp lớn hơn giới hạn {size}.")
+    kind = sniff(data, name)
+    if kind.name == "pdf":
+        read_pdf(data)  # refuses a broken or password-protected PDF now, not in the job
+    return name, kind
+
+
+def receive(files: list[tuple[str | None, bytes]], *, together: bool = False,
+            actor: User | None = None, channel: str = "upload") -> ReceiveResult:
+    """Check and store files, one receipt per document (or one for all when ``together``:
+    the first document file is the main one, the rest are its annexes) and queue the jobs."""
+    result = ReceiveResult()
+    checked: list[tuple[str, Kind, bytes]] = []
+    for filename, data in files:
+        try:
+            name, kind = check_file(filename, data)
+            checked.append((name, kind, data))
+        except IntakeError as error:
+            result.refused.append((shown_name(filename), str(error)))
+    if together and checked:
+        if result.refused:
+            result.refused += [(name, "Không tiếp nhận: tệp khác trong cùng văn bản bị từ chối.")
+                               for name, _, _ in checked]
+            return result
+        mains = [c for c in checked if c[1].name in DOCUMENT_KINDS]
+        if not mains:
+            result.refused += [(checked[0][0], "Cần một tệp văn bản chính (PDF, DOC, DOCX).")]
+            return result
+        groups = [[mains[0]] + [c for c in checked if c is not mains[0]]]
+    else:
+        groups = []
+        for item in checked:
+            if item[1].name in DOCUMENT_KINDS:
+                groups.append([item])
+            else:
+                result.refused.append((item[0], "Tệp Excel chỉ tiếp nhận làm phụ lục: gửi cùng "
+                                                "tệp văn bản chính và chọn “các tệp là một văn "
+                                                "bản”."))
+    for group in groups:
+        result.receipts.append(_store_group(group, actor, channel))
+    db.session.commit()
+    return result
+
+
+def _store_group(group: list[tuple[str, Kind, bytes]], actor: User | None,
+                 channel: str) -> Receipt:
+    store = get_store()
+    stored = []
+    for index, (name, kind, data) in enumerate(group):
+        blob = store.put_bytes(data)
+        stored.append({"sha256": blob.sha256, "size": blob.size, "filename": name,
+                       "kind": kind.name, "role": "main" if index == 0 else "annex"})
+    receipt = Receipt(files=stored, channel=channel,
+                      received_by_id=actor.id if actor else None)
+    db.session.add(receipt)
+    db.session.flush()
+    enqueue("receive", receipt_id=receipt.id)
+    record("receipt.create", "receipt", receipt.id, actor=actor,
+           after={"files": [f"{f['filename']} ({f['sha256'][:12]})" for f in stored]})
+    return receipt
+
+
+# --- the job --------------------------------------------------------------------------------
+
+@handler("receive")
+def process_receipt(job: Job, progress: Progress) -> None:
+    receipt = db.session.get(Receipt, job.receipt_id)
+    if receipt is None or receipt.state not in ("queued", "processing"):
+        return  # discarded while waiting
+    receipt.state = "processing"
+    progress(5, "Bắt đầu xử lý")
+    try:
+        _process(receipt, progress)
+    except IntakeError as error:
+        raise JobFailed(str(error)) from None
+
+
+def _receipt_failed(job: Job) -> None:
+    receipt = db.session.get(Receipt, job.receipt_id) if job.receipt_id else None
+    if receipt is not None and receipt.state in ("queued", "processing"):
+        receipt.state, receipt.message = "failed", job.error
+
+
+FAILURE_HOOKS["receive"] = _receipt_failed
+
+
+def _process(receipt: Receipt, progress: Progress) -> None:
+    config = current_app.config
+    store = get_store()
+    main = receipt.main_file
+    kind = KINDS[main["kind"]]
+    notes = []
+    with tempfile.TemporaryDirectory(prefix="receive-") as tmp:
+        source = Path(tmp) / ("source" + kind.suffix)  # the sender's name never reaches a path
+        shutil.copyfile(store.path(main["sha256"]), source)
+        if kind.name == "pdf":
+            pdf = source.read_bytes()
+        else:
+            progress(15, "Đang chuyển sang PDF (LibreOffice)")
+            pdf = libreoffice_to_pdf(source, timeout=config["CONVERT_TIMEOUT"])
+        texts = page_texts(read_pdf(pdf))
+        if needs_ocr(texts):
+            progress(35, "Đang nhận dạng chữ (OCR) bản quét")
+            scan = Path(tmp) / "scan.pdf"
+            scan.write_bytes(pdf)
+            pdf = ocr_pdf(scan, timeout=config["OCR_TIMEOUT"])
+            texts = page_texts(read_pdf(pdf))
+            receipt.ocr = True
+            notes.append("Bản quét: chữ được nhận dạng tự động (OCR), cần đối chiếu kỹ.")
+    progress(80, "Đang đọc nội dung và đề xuất thông tin")
+    blob = store.put_bytes(pdf)
+    receipt.pdf_sha256, receipt.pdf_pages = blob.sha256, len(texts)
+    receipt.text = "\n\n".join(texts)[:MAX_TEXT_CHARS]
+    receipt.legacy_encoding = legacy_encoding(receipt.text)
+    if receipt.legacy_encoding:
+        notes.append(f"Văn bản gõ bằng phông cũ {receipt.legacy_encoding} (không phải Unicode): "
+                     "chữ tiếng Việt trích ra bị sai, cần xin lại bản Unicode hoặc nhập tay.")
+    proposal = propose(texts[0] if texts else "", texts[-1] if texts else "", main["filename"])
+    receipt.proposal = proposal.as_form()
+    receipt.relations = [relation_row(r) for r in
+                         extract_relations(proposal.abstract + "\n" + receipt.text)]
+    missing = [label for name, label in (("number", "số, ký hiệu"), ("issued", "ngày ban hành"),
+                                         ("abstract", "trích yếu"), ("issuer", "cơ quan"))
+               if not receipt.proposal.get(name)]
+    if missing:
+        notes.append("Chưa đọc được: " + ", ".join(missing) + "; cần nhập tay.")
+    receipt.message = " ".join(notes)
+    receipt.state = "proposed"
+
+
+# --- relations ------------------------------------------------------------------------------
+
+def relation_row(relation: ProposedRelation) -> dict:
+    target = find_target(relation.target_notation, relation.target_date)
+    return {"kind": relation.kind, "target_type": relation.target_type,
+            "target_notation": relation.target_notation, "target_date": relation.target_date,
+            "partial": relation.partial, "target_id": target.id if target else None}
+
+
+def _written_date(text: str) -> date | None:
+    try:
+        day, month, year = (int(part) for part in text.split("/"))
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_target(notation_text: str, written_date: str = "") -> Document | None:
+    """The archived document a citation names, when exactly one fits: notation key and year,
+    narrowed by the cited date, then by the province's organs (a citation without a place)."""
+    try:
+        notation = parse_notation(notation_text)
+    except NotationError:
+        return None
+    query = select(Document).where(Document.notation_key == notation.key,
+                                   Document.state != "withdrawn")
+    if notation.year:
+        query = query.where(Document.year == notation.year)
+    candidates = db.session.scalars(query).all()
+    cited = _written_date(written_date) if written_date else None
+    if len(candidates) > 1 and cited:
+        candidates = [d for d in candidates if d.issued == cited] or candidates
+    if len(candidates) > 1:
+        candidates = [d for d in candidates if d.issuer.level == "province"] or candidates
+    return candidates[0] if len(candidates) == 1 else None
+
+
+# --- registration ---------------------------------------------------------------------------
+
+class RegistrationSchema(DocumentFieldsSchema):
+    """The confirmed proposal: the document's fields plus its issuer."""
+
+    issuer = Text(required=True, validate=[_non_empty("Cơ quan ban hành"),
+                                           validate.Length(max=200)])
+
+
+class RegistrationError(ValueError):
+    """Registration refused; ``messages`` maps field names to Vietnamese messages."""
+
+    def __init__(self, messages: dict):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in messages.items()))
+        self.messages = messages
+
+
+@dataclass
+class ConfirmedRelation:
+    kind: str
+    notation: str
+    target_date: str = ""
+    partial: bool = False
+
+
+def register(receipt: Receipt, form: dict, relations: list[ConfirmedRelation],
+             actor: User | None = None) -> Document:
+    """Register the document staff confirmed: fields validated, files attached, relations
+    linked to archived targets (their status changed from the effective date)."""
+    if receipt.state != "proposed":
+        raise RegistrationError({"receipt": "Hồ sơ này không ở trạng thái chờ xác nhận."})
+    try:
+        values = RegistrationSchema().load(form)
+    except ValidationError as error:
+        raise RegistrationError({k: " ".join(map(str, v)) if isinstance(v, list) else str(v)
+                                 for k, v in error.messages.items()}) from None
+    bad = [r.notation for r in relations if r.kind not in RELATION_KINDS or not _parses(r.notation)]
+    if bad:
+        raise RegistrationError({"relations": "Số, ký hiệu văn bản liên quan không hợp lệ: "
+                                              + ", ".join(bad[:5])})
+    document = build_document(values, get_or_create_issuer(values["issuer"]))
+    document.received_at = receipt.received_at
+    document.body_text = receipt.text
+    document.state = "ready"
+    document.files = _document_files(receipt)
+    add_checked(document)
+    record("document.register", "document", document.id, actor=actor,
+           after=document.audit_state(), note=f"receipt #{receipt.id}")
+    for relation in relations:
+        _link(document, relation, actor)
+    receipt.state, receipt.document_id = "registered", document.id
+    db.session.commit()
+    return document
+
+
+def _parses(notation: str) -> bool:
+    try:
+        parse_notation(notation)
+        return True
+    except NotationError:
+        return False
+
+
+def _document_files(receipt: Receipt) -> list[DocumentFile]:
+    files = []
+    main = receipt.main_file
+    if main["kind"] != "pdf" or main["sha256"] != receipt.pdf_sha256:
+        role = "scan" if main["kind"] == "pdf" else "original"
+        files.append(DocumentFile(role=role, sha256=main["sha256"], size=main["size"],
+                                  media_type=KINDS[main["kind"]].media_type,
+                                  filename=main["filename"]))
+    pdf_name = main["filename"].rsplit(".", 1)[0] + ".pdf"
+    files.append(DocumentFile(role="pdf", sha256=receipt.pdf_sha256,
+                              size=get_store().path(receipt.pdf_sha256).stat().st_size,
+                              media_type="application/pdf", filename=pdf_name,
+                              page_count=receipt.pdf_pages))
+    for annex in receipt.files[1:]:
+        files.append(DocumentFile(role="attachment", sha256=annex["sha256"], size=annex["size"],
+                                  media_type=KINDS[annex["kind"]].media_type,
+                                  filename=annex["filename"]))
+    return files
+
+
+# A repeal or replacement ends the target's validity (in part when only some articles are
+# concerned); other relations leave its status as it is.
+STATUS_AFTER = {("repeals", False): "expired", ("replaces", False): "expired",
+                ("repeals", True): "partly_expired", ("replaces", True): "partly_expired"}
+STATUS_RANK = {"expired": 2, "partly_expired": 1}
+
+
+def _link(document: Document, relation: ConfirmedRelation, actor: User | None) -> None:
+    target = find_target(relation.notation, relation.target_date)
+    when = f" ngày {relation.target_date}" if relation.target_date else ""
+    db.session.add(DocumentRelation(source_id=document.id, kind=relation.kind,
+                                    target_id=target.id if target else None,
+                                    target_text=f"{relation.notation}{when}"[:255],
+                                    confirmed=True))
+    status = STATUS_AFTER.get((relation.kind, relation.partial))
+    if target is None or status is None:
+        return
+    starts = document.effective or document.issued
+    if status == "expired" and (target.expires is None or target.expires > starts):
+        target.expires = starts
+    if starts <= date.today():
+        apply_status(target, status, document, actor)
+    else:
+        at = datetime.combine(starts, time.min, LOCAL_ZONE)
+        enqueue("apply_status", {"document_id": target.id, "status": status,
+                                 "by_document_id": document.id}, not_before=at)
+
+
+def apply_status(target: Document, status: str, source: Document,
+                 actor: User | None = None) -> None:
+    """Change a target's validity because of ``source``; never weakens a stronger status."""
+    if STATUS_RANK.get(target.status, 0) >= STATUS_RANK[status]:
+        return
+    before = target.audit_state()
+    target.status = status
+    record("document.status", "document", target.id, before=before, after=target.audit_state(),
+           actor=actor, note=f"{STATUS_LABELS[status]} theo {source.doc_type} số {source.notation}")
+
+
+@handler("apply_status")
+def apply_scheduled_status(job: Job, progress: Progress) -> None:
+    target = db.session.get(Document, job.payload.get("document_id"))
+    source = db.session.get(Document, job.payload.get("by_document_id"))
+    if target is None or source is None or job.payload.get("status") not in STATUS_RANK:
+        raise JobFailed("Văn bản của lịch đổi tình trạng hiệu lực không còn.")
+    apply_status(target, job.payload["status"], source)
+
+
+def discard(receipt: Receipt, actor: User | None = None) -> None:
+    """Staff drop a receipt (wrong file, sent twice). The stored files stay: the store keeps
+    everything it was given, and the audit trail says who discarded what."""
+    if receipt.state == "registered":
+        raise RegistrationError({"receipt": "Hồ sơ đã vào sổ, không huỷ được."})
+    receipt.state = "discarded"
+    record("receipt.discard", "receipt", receipt.id, actor=actor)
+    db.session.commit()
