@@ -58,3 +58,16 @@ def locked_pdf() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    """A real Excel workbook (an annex: a price table, a list of procedures)."""
+    from openpyxl import Workbook
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    for letter in "ABCDEF"[:max(len(row) for row in rows)]:  # whole cells, one page wide
+        book.active.column_dimensions[letter].width = 30
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -22,7 +22,7 @@ from gazette_app.services.receiving import ConfirmedRelation, register
 from gazette_app.services.records import import_records
 from search_index.model import SearchQuery
 from tests.conftest import csrf_token
-from tests.intake_fixtures import docx_bomb, docx_bytes, locked_pdf, need, scan_of
+from tests.intake_fixtures import docx_bomb, docx_bytes, locked_pdf, need, scan_of, xlsx_bytes
 
 TODAY = date.today()
 
@@ -252,6 +252,8 @@ def test_scan_is_recovered_by_ocr_through_upload(app, client, auth, tmp_path):
         document = db.session.scalars(select(Document)).one()
         assert document.file("scan").sha256 == hashlib.sha256(scan.read_bytes()).hexdigest()
         assert document.file("pdf").sha256 == receipt.pdf_sha256 != document.file("scan").sha256
+        hits = get_backend().search(SearchQuery(text="uy ban nhan dan bai bo"))
+        assert [hit.id for hit in hits.hits] == [document.id]  # found by its OCR'd words
 
 
 BAD_INPUT = {
@@ -300,23 +302,18 @@ def test_a_group_with_one_bad_file_is_refused_whole(app, client, auth, tmp_path)
         .get_data(as_text=True)
     assert "tệp khác trong cùng văn bản bị từ chối" in text and "Tệp rỗng" in text
     assert _stored_files(app) == []
-    sheet = _xlsx()
+    sheet = xlsx_bytes([["Mã", "Tên thủ tục"], [1, "Cấp giấy phép"]])
     text = _upload(client, [("bang.xlsx", sheet)]).get_data(as_text=True)
     assert "chỉ tiếp nhận làm phụ lục" in text and _stored_files(app) == []
 
 
-def _xlsx() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-    return buffer.getvalue()
-
-
+@pytest.mark.slow
 def test_main_file_and_annex_become_one_document(app, client, auth, tmp_path):
+    need("soffice", "libreoffice-calc-nogui")
     auth.login("bien-tap", role="editor")
     main = _pdf(tmp_path, "55/2026/QĐ-UBND", "Ban hành bảng giá đất")
-    sheet = _xlsx()
+    sheet = xlsx_bytes([["Vị trí", "Giá đất (đồng/m²)"], ["Đường Tô Hiệu", 12_000_000],
+                        ["Đường Chu Văn Thịnh", 9_500_000]])
     _upload(client, [("bang-gia.xlsx", sheet), ("qd-55.pdf", main)], together=True)
     with app.app_context():
         receipt = db.session.scalars(select(Receipt)).one()
@@ -328,6 +325,14 @@ def test_main_file_and_annex_become_one_document(app, client, auth, tmp_path):
         document = db.session.scalars(select(Document)).one()
         annex = document.file("attachment")
         assert annex.filename == "bang-gia.xlsx" and annex.sha256 == hashlib.sha256(sheet).hexdigest()
+        assert document.file("signed").sha256 == hashlib.sha256(main).hexdigest()
+        rendition = document.file("pdf")
+        assert rendition.page_count == 3  # the decision's two pages, then the annex's table
+        assert "phụ lục" in receipt.message
+        from gazette_app.intake.text import page_texts, read_pdf
+        from gazette_app.storage import get_store
+        texts = page_texts(read_pdf(get_store().path(rendition.sha256).read_bytes()))
+        assert "Đường Tô Hiệu" in texts[-1] and "12000000" in texts[-1].replace(".", "").replace(",", "")
 
 
 def test_a_job_is_claimed_by_exactly_one_worker(app):
@@ -409,3 +414,16 @@ def test_receive_command_proposes_and_registers(app, runner, tmp_path):
         document = db.session.get(Document, 1)
         assert document.state == "ready" and document.issuer.name == "UBND tỉnh"
         assert db.session.scalar(select(Receipt)).channel == "cli"
+
+
+def test_legacy_font_text_is_reported_on_the_receipt(app, client, auth, tmp_path):
+    auth.login("bien-tap", role="editor")
+    tcvn3 = ("VÒ viÖc quy ®Þnh møc thu phÝ thÈm ®Þnh ®Ò ¸n khai th¸c n­íc d­íi ®Êt trªn ®Þa bµn "
+             "tØnh S¬n La, Céng hßa x· héi chñ nghÜa ViÖt Nam")
+    _upload(client, [("cu.pdf", _pdf(tmp_path, "58/2026/QĐ-UBND", tcvn3))])
+    with app.app_context():
+        jobs.run_pending()
+        receipt = db.session.scalars(select(Receipt)).one()
+        assert receipt.state == "proposed" and receipt.legacy_encoding == "TCVN3"
+    page = client.get(f"/staff/receipts/{receipt.id}").get_data(as_text=True)
+    assert "phông cũ TCVN3" in page

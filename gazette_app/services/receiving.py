@@ -7,6 +7,7 @@ that is refused, and a group of files sent as one document is refused as a whole
 """
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
 import unicodedata
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from flask import current_app
 from marshmallow import ValidationError, validate
+from pypdf import PdfWriter
 from sqlalchemy import select
 
 from ..extensions import db
@@ -168,30 +170,28 @@ FAILURE_HOOKS["receive"] = _receipt_failed
 
 def _process(receipt: Receipt, progress: Progress) -> None:
     config = current_app.config
-    store = get_store()
     main = receipt.main_file
-    kind = KINDS[main["kind"]]
     notes = []
     with tempfile.TemporaryDirectory(prefix="receive-") as tmp:
-        source = Path(tmp) / ("source" + kind.suffix)  # the sender's name never reaches a path
-        shutil.copyfile(store.path(main["sha256"]), source)
-        if kind.name == "pdf":
-            pdf = source.read_bytes()
-        else:
-            progress(15, "Đang chuyển sang PDF (LibreOffice)")
-            pdf = libreoffice_to_pdf(source, timeout=config["CONVERT_TIMEOUT"])
+        folder = Path(tmp)
+        pdf = _as_pdf(main, folder, progress, 15)
         texts = page_texts(read_pdf(pdf))
         if needs_ocr(texts):
             progress(35, "Đang nhận dạng chữ (OCR) bản quét")
-            scan = Path(tmp) / "scan.pdf"
+            scan = folder / "scan.pdf"
             scan.write_bytes(pdf)
             pdf = ocr_pdf(scan, timeout=config["OCR_TIMEOUT"])
             texts = page_texts(read_pdf(pdf))
             receipt.ocr = True
             notes.append("Bản quét: chữ được nhận dạng tự động (OCR), cần đối chiếu kỹ.")
+        annexes = receipt.files[1:]
+        if annexes:
+            parts = [pdf] + [_as_pdf(annex, folder, progress, 60) for annex in annexes]
+            pdf = _concatenate(parts)
+            notes.append(f"Bản PDF gồm văn bản chính và {len(annexes)} phụ lục, theo thứ tự gửi.")
     progress(80, "Đang đọc nội dung và đề xuất thông tin")
-    blob = store.put_bytes(pdf)
-    receipt.pdf_sha256, receipt.pdf_pages = blob.sha256, len(texts)
+    blob = get_store().put_bytes(pdf)
+    receipt.pdf_sha256, receipt.pdf_pages = blob.sha256, len(read_pdf(pdf).pages)
     receipt.text = "\n\n".join(texts)[:MAX_TEXT_CHARS]
     receipt.legacy_encoding = legacy_encoding(receipt.text)
     if receipt.legacy_encoding:
@@ -208,6 +208,29 @@ def _process(receipt: Receipt, progress: Progress) -> None:
         notes.append("Chưa đọc được: " + ", ".join(missing) + "; cần nhập tay.")
     receipt.message = " ".join(notes)
     receipt.state = "proposed"
+
+
+def _as_pdf(stored: dict, folder: Path, progress: Progress, percent: int) -> bytes:
+    """A stored file as PDF bytes: a PDF as it is, anything else through LibreOffice."""
+    kind = KINDS[stored["kind"]]
+    source = get_store().path(stored["sha256"])
+    if kind.name == "pdf":
+        return source.read_bytes()
+    progress(percent, f"Đang chuyển {stored['filename'][:80]} sang PDF (LibreOffice)")
+    # The copy is named by its hash: the sender's name never reaches a path.
+    copy = folder / (stored["sha256"] + kind.suffix)
+    shutil.copyfile(source, copy)
+    return libreoffice_to_pdf(copy, timeout=current_app.config["CONVERT_TIMEOUT"])
+
+
+def _concatenate(parts: list[bytes]) -> bytes:
+    """The main document followed by its annexes, as one PDF (the form it is printed in)."""
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(read_pdf(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 # --- relations ------------------------------------------------------------------------------
@@ -314,7 +337,9 @@ def _document_files(receipt: Receipt) -> list[DocumentFile]:
     files = []
     main = receipt.main_file
     if main["kind"] != "pdf" or main["sha256"] != receipt.pdf_sha256:
-        role = "scan" if main["kind"] == "pdf" else "original"
+        # A PDF kept beside a different rendition: the scan before OCR, or the signed file
+        # before its annexes were appended. Word files are the "original" the e-edition attaches.
+        role = ("scan" if receipt.ocr else "signed") if main["kind"] == "pdf" else "original"
         files.append(DocumentFile(role=role, sha256=main["sha256"], size=main["size"],
                                   media_type=KINDS[main["kind"]].media_type,
                                   filename=main["filename"]))
