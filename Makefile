@@ -42,8 +42,10 @@ clean:
 .PHONY: bench bench-full
 bench: system-deps $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_compose.py
+	$(BIN)/python bench/bench_volume.py
 	$(BIN)/python bench/bench_search.py --sizes 10000
 
 bench-full: system-deps $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_compose.py
+	$(BIN)/python bench/bench_volume.py
 	$(BIN)/python bench/bench_search.py --sizes 10000,100000

@@ -79,4 +79,6 @@ def from_environment(instance: Path) -> dict:
         "PUBLISH_DEADLINE_DAYS": int(os.environ.get("GAZETTE_PUBLISH_DAYS", "3")),
         "PUBLISH_DEADLINE_WORKING_DAYS": _bool("GAZETTE_PUBLISH_WORKING_DAYS", True),
         "DUE_SOON_DAYS": int(os.environ.get("GAZETTE_DUE_SOON_DAYS", "1")),
+        # Quarterly volumes printed on both sides: every issue starts on a right-hand page.
+        "VOLUME_DOUBLE_SIDED": _bool("GAZETTE_VOLUME_DOUBLE_SIDED", True),
     }

@@ -182,7 +182,7 @@ def _safely(function) -> None:
 def init_app(app: Flask) -> None:
     """Start this process's embedded worker with the first request (never in CLI commands,
     which may run before the tables exist)."""
-    from .services import receiving  # noqa: F401  (registers the receiving jobs)
+    from .services import receiving, volumes  # noqa: F401  (register their jobs)
 
     @app.before_request
     def _start_worker_once() -> None:

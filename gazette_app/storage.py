@@ -72,6 +72,13 @@ class FileStore:
             raise
         return StoredBlob(digest.hexdigest(), size)
 
+    def names(self) -> set[str]:
+        """The name (SHA-256) of every stored file; temporary files are not stored files."""
+        if not self.root.is_dir():
+            return set()
+        return {path.name for path in self.root.glob("??/??/*")
+                if path.is_file() and _SHA256.match(path.name)}
+
     def hash_of(self, sha256: str) -> str | None:
         """Re-hash a stored file (None if it is missing)."""
         path = self.path(sha256)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.both_databases
 
 TABLES = {"documents", "document_files", "document_relations", "duplicate_flags", "issuers",
           "issues", "issue_numbers", "issue_entries", "volumes", "volume_issues", "users",
-          "audit_events", "search_outbox", "receipts", "jobs", "alembic_version"}
+          "audit_events", "search_outbox", "receipts", "jobs", "verifications", "alembic_version"}
 
 
 def test_upgrade_from_empty_matches_the_models(app):

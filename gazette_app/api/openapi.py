@@ -8,9 +8,10 @@ from flask import current_app, jsonify, render_template
 from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS
 
 from ..notation import JSON_SCHEMA_PATTERN
+from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
 from ..vocabulary import STATUS_LABELS
-from .schemas import (DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema, IssueSchema,
-                      NewsSchema, VolumeSchema)
+from .schemas import (CitationSchema, DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema,
+                      IssueSchema, NewsSchema, VolumeSchema)
 from .views import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -51,7 +52,7 @@ def build_spec() -> dict:
                    servers=[{"url": "/"}])
     for name, schema in (("Document", DocumentSchema), ("Issue", IssueSchema),
                          ("IssueDetail", IssueDetailSchema), ("Volume", VolumeSchema),
-                         ("News", NewsSchema), ("FeedbackCreated", FeedbackCreatedSchema)):
+                         ("Citation", CitationSchema), ("News", NewsSchema), ("FeedbackCreated", FeedbackCreatedSchema)):
         spec.components.schema(name, schema=schema)
     spec.components.schema("Error", {"type": "object", "required": ["error"], "properties": {
         "error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -129,6 +130,18 @@ def build_spec() -> dict:
         "parameters": [_path("year", "Năm"), _path("number", "Số")],
         "responses": {"200": {"description": "Số Công báo", "content": _json("IssueDetail")},
                       **NOT_MODIFIED, **NOT_FOUND, **COMMON}}})
+    cited = {"200": {"description": "Văn bản ở trang đó (hoặc bìa, mục lục)",
+                     "content": _json("Citation")}, **NOT_MODIFIED, **NOT_FOUND, **COMMON}
+    spec.path("/api/v1/citations", operations={"get": {
+        "summary": "Văn bản theo trích dẫn “Công báo tỉnh …, Số 12/2026, tr. 23”",
+        "parameters": [_query("q", {"type": "string", "maxLength": 200,
+                                    "pattern": CITATION_PATTERN},
+                              "Trích dẫn như được viết (không dấu cũng được)", required=True)],
+        "responses": cited}})
+    spec.path("/api/v1/citations/{year}/{number}/{page}", operations={"get": {
+        "summary": "Văn bản in ở trang của một số Công báo",
+        "parameters": [_path("year", "Năm"), _path("number", "Số"), _path("page", "Trang")],
+        "responses": cited}})
     for path, name, summary in (("/api/v1/volumes", "Volume", "Tập lưu trữ theo quý"),
                                 ("/api/v1/news", "News", "Tin Công báo")):
         spec.path(path, operations={"get": {"summary": summary, "responses": {

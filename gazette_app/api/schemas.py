@@ -101,8 +101,33 @@ class VolumeSchema(Schema):
     quarter = fields.Integer()
     label = fields.String()
     page_count = fields.Integer(allow_none=True)
+    sheet_count = fields.Integer(allow_none=True)
+    double_sided = fields.Boolean()
     pdf_sha256 = fields.String(allow_none=True)
+    manifest_sha256 = fields.String(allow_none=True)
+    content_sha256 = fields.String(allow_none=True,
+                                   metadata={"description": "printed in the volume's manifest"})
+    built_at = fields.DateTime()
     issues = fields.Function(lambda v: [i.label for i in v.issues])
+    pdf_url = fields.Function(lambda v: url_for("public.volume_pdf", year=v.year,
+                                                quarter=v.quarter, _external=True))
+    manifest_url = fields.Function(lambda v: url_for("public.volume_manifest", year=v.year,
+                                                     quarter=v.quarter, _external=True))
+
+
+class CitationSchema(Schema):
+    """What a citation ("Số 12/2026, tr. 23") leads to."""
+
+    citation = fields.Function(lambda r: r.citation.text)
+    year = fields.Function(lambda r: r.citation.year)
+    number = fields.Function(lambda r: r.citation.number)
+    page = fields.Function(lambda r: r.citation.page)
+    issue = fields.Function(lambda r: r.issue.label)
+    issue_url = fields.Function(lambda r: url_for("api.issue", year=r.issue.year,
+                                                  number=r.issue.first_number, _external=True))
+    where = fields.String(metadata={"description": "document | front | colophon"})
+    document = fields.Function(lambda r: DocumentSchema().dump(r.document) if r.document
+                               else None)
 
 
 class NewsSchema(Schema):

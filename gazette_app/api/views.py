@@ -13,7 +13,7 @@ from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume
 from ..notation import NotationError, parse_notation
 from ..ratelimits import api_rate, feedback_rate, limits_off
 from ..storage import send_stored
-from .schemas import (DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema, IssueSchema,
+from .schemas import (CitationSchema, DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema, IssueSchema,
                       NewsSchema, VolumeSchema)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
@@ -125,6 +125,33 @@ def volumes():
     found = db.session.scalars(select(Volume).order_by(Volume.year.desc(),
                                                        Volume.quarter.desc())).all()
     return jsonify(results=VolumeSchema(many=True).dump(found))
+
+
+@bp.route("/citations")
+def citations():
+    """The document a citation names, as written: ?q=Công báo tỉnh Sơn La, Số 12/2026, tr. 23."""
+    from ..services.citations import CitationError, parse_citation
+    try:
+        citation = parse_citation(request.args.get("q", "")[:200])
+    except CitationError as error:
+        return bad_parameter("q", str(error))
+    return _cited(citation)
+
+
+@bp.route("/citations/<int(max=2147483647):year>/<int(max=2147483647):number>/"
+          "<int(max=2147483647):page>")
+def citation(year: int, number: int, page: int):
+    """The document printed on page ``page`` of issue ``number`` of ``year``."""
+    from ..services.citations import Citation
+    return _cited(Citation(year, number, page))
+
+
+def _cited(citation):
+    from ..services.citations import CitationError, lookup
+    try:
+        return jsonify(CitationSchema().dump(lookup(citation)))
+    except CitationError as error:
+        return field_error("q", str(error), status=404, code="not_found")
 
 
 @bp.route("/news")

@@ -6,8 +6,8 @@ from .issue import Issue, IssueEntry, IssueNumber
 from .receipt import Job, Receipt
 from .search import SearchLog, SearchOutbox
 from .user import Role, User
-from .volume import Volume, volume_issues
+from .volume import Verification, Volume, volume_issues
 
 __all__ = ["ApiKey", "AuditEvent", "Feedback", "NewsItem", "Document", "DocumentFile", "DocumentRelation", "DuplicateFlag",
-           "Issue", "IssueEntry", "IssueNumber", "Issuer", "Job", "Receipt", "Role", "SearchLog", "SearchOutbox", "User", "Volume",
+           "Issue", "IssueEntry", "IssueNumber", "Issuer", "Job", "Receipt", "Role", "SearchLog", "SearchOutbox", "User", "Verification", "Volume",
            "volume_issues"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -26,12 +26,35 @@ class Volume(db.Model):
     year: Mapped[int] = mapped_column()
     quarter: Mapped[int] = mapped_column()
     page_count: Mapped[int | None] = mapped_column()
+    sheet_count: Mapped[int | None] = mapped_column()
+    double_sided: Mapped[bool] = mapped_column(default=True)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
-    manifest_sha256: Mapped[str | None] = mapped_column(String(64))
+    manifest_sha256: Mapped[str | None] = mapped_column(String(64))  # the JSON manifest file
+    content_sha256: Mapped[str | None] = mapped_column(String(64))  # printed in the volume
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    built_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    issues: Mapped[list[Issue]] = relationship(secondary=volume_issues)
+    issues: Mapped[list[Issue]] = relationship(secondary=volume_issues,
+                                               order_by="Issue.date, Issue.id")
 
     @property
     def label(self) -> str:
         return f"Quý {('I', 'II', 'III', 'IV')[self.quarter - 1]}/{self.year}"
+
+
+class Verification(db.Model):
+    """One run of ``verify``: every stored file re-hashed, every reference checked."""
+
+    __tablename__ = "verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    files_checked: Mapped[int] = mapped_column(default=0)
+    bytes_checked: Mapped[int] = mapped_column(BigInteger, default=0)
+    # [{"sha256", "what"}]: referenced but not in the store / stored bytes no longer match
+    missing: Mapped[list] = mapped_column(JSON, default=list)
+    altered: Mapped[list] = mapped_column(JSON, default=list)
+    problems: Mapped[list] = mapped_column(JSON, default=list)  # other findings (manifests)
+    ok: Mapped[bool | None] = mapped_column()  # None while running
+    actor_name: Mapped[str] = mapped_column(String(64), default="")

@@ -40,9 +40,13 @@ def issues_by_year(year: int):
                                 .order_by(Issue.date, Issue.id)).all()
     by_quarter = [(QUARTERS[q], list(items)) for q, items in
                   groupby(issues, key=lambda i: (i.date.month - 1) // 3)]
+    from ..models import Volume
+    volumes = {QUARTERS[v.quarter - 1]: v for v in db.session.scalars(
+        select(Volume).where(Volume.year == year, Volume.pdf_sha256.is_not(None)))}
     years = db.session.scalars(select(Issue.year).where(Issue.state == "published")
                                .distinct().order_by(Issue.year.desc())).all()
-    return render_template("public/issues.html", year=year, by_quarter=by_quarter, years=years)
+    return render_template("public/issues.html", year=year, by_quarter=by_quarter, years=years,
+                           volumes=volumes)
 
 
 @bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>")
@@ -70,3 +74,45 @@ def issue_pdf(year: int, number: int):
     name = f"cong-bao-{year}-so-{'-'.join(map(str, issue.number_list))}" \
            f"{'-ky-so' if signed else ''}.pdf"
     return send_stored(sha, "application/pdf", name, as_attachment=request.args.get("tai") == "1")
+
+
+@bp.route("/trich-dan")
+def citation_lookup():
+    """Find the document a citation names: "Số 12/2026, tr. 23"."""
+    from ..services.citations import CitationError, resolve
+    query = request.args.get("q", "")[:200]
+    result = error = None
+    if query.strip():
+        try:
+            result = resolve(query)
+        except CitationError as problem:
+            error = str(problem)
+    from .documents import document_url
+    return render_template("public/citation.html", query=query, result=result, error=error,
+                           document_url=document_url), 404 if error else 200
+
+
+def _volume(year: int, quarter: int):
+    from ..models import Volume
+    volume = db.session.scalar(select(Volume).where(Volume.year == year,
+                                                    Volume.quarter == quarter))
+    if volume is None or not volume.pdf_sha256:
+        abort(404)
+    return volume
+
+
+@bp.route("/cong-bao/<int(max=2147483647):year>/quy-<int(min=1, max=4):quarter>.pdf")
+def volume_pdf(year: int, quarter: int):
+    """The quarter's archival volume (all its issues bound, with index and manifest)."""
+    volume = _volume(year, quarter)
+    return send_stored(volume.pdf_sha256, "application/pdf",
+                       f"cong-bao-{year}-quy-{quarter}.pdf",
+                       as_attachment=request.args.get("tai") == "1")
+
+
+@bp.route("/cong-bao/<int(max=2147483647):year>/quy-<int(min=1, max=4):quarter>.json")
+def volume_manifest(year: int, quarter: int):
+    """The volume's manifest: SHA-256 of every file it binds, for anyone to check."""
+    volume = _volume(year, quarter)
+    return send_stored(volume.manifest_sha256, "application/json",
+                       f"cong-bao-{year}-quy-{quarter}.json")
