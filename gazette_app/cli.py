@@ -91,11 +91,13 @@ def demo_command(issues: bool) -> None:
     _run_import(DEMO_RECORDS)
     username, password = ensure_demo_admin()
     if issues:
-        from .demo.gazette import attach_demo_pdfs, publish_demo_issues
+        from .demo.gazette import attach_demo_pdfs, bind_demo_volumes, publish_demo_issues
         click.echo(f"document PDFs generated: {attach_demo_pdfs()}")
         admin = db.session.scalar(select(User).where(User.username == username))
         for label in publish_demo_issues(admin):
             click.echo(f"published {label}")
+        for label in bind_demo_volumes(admin):
+            click.echo(f"volume bound: {label}")
     click.echo(f"demo admin: {username} / password: {password}")
 
 

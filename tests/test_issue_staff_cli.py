@@ -133,5 +133,7 @@ def test_full_demo_publishes_issues(app, runner):
             assert all(e.document.issued <= issue.date for e in issue.entries)
         assert db.session.scalar(select(func.count()).select_from(Document).where(
             Document.state == "published")) == sum(len(i.entries) for i in issues)
+    assert "volume bound: Quý II/2026" in result.output  # the demo's complete quarter
     again = runner.invoke(args=["demo"])
     assert "published" not in again.output.replace("demo admin", "")
+    assert "volume bound" not in again.output

@@ -59,3 +59,13 @@ def publish_demo_issues(approver: User) -> list[str]:
         published.append(f"{issue.label}/{issue.year} ({issue.page_count} trang, "
                           f"{len(chosen)} văn bản)")
     return published
+
+
+def bind_demo_volumes(builder: User) -> list[str]:
+    """Bind the demo's complete quarter (Quý II/2026) once; returns what was built."""
+    from ..models import Volume
+    from ..services.volumes import build_volume
+    if db.session.scalar(select(Volume).where(Volume.year == 2026, Volume.quarter == 2)):
+        return []
+    volume = build_volume(2026, 2, actor=builder).volume
+    return [f"{volume.label} ({volume.page_count} trang, {volume.sheet_count} tờ)"]
