@@ -46,7 +46,12 @@ def test_every_read_endpoint(demo, client):
     published = client.get(f"/api/v1/documents/{first['document_id']}").get_json()
     assert published["publication"]["numbers"] == [2, 3]
     assert published["publication"]["citation"].startswith("Công báo tỉnh Sơn La, Số 02 + 03")
-    assert client.get("/api/v1/volumes").get_json() == {"results": []}
+    volumes = client.get("/api/v1/volumes").get_json()["results"]
+    assert [(v["label"], v["issues"][0]) for v in volumes] == [("Quý II/2026", "Số 01")]
+    assert volumes[0]["pdf_url"].endswith("/cong-bao/2026/quy-2.pdf")
+    cited = client.get("/api/v1/citations", query_string={
+        "q": published["publication"]["citation"]}).get_json()
+    assert cited["document"]["id"] == first["document_id"] and cited["where"] == "document"
     assert client.get("/api/v1/news").get_json()["results"][0]["title"].startswith("Phát hành")
     assert client.get("/api/v1/search?q=quy+hoach").get_json()["total"] > 0
 
