@@ -30,4 +30,5 @@
     }
   });
   input.addEventListener("change", show);
+  zone.setAttribute("data-ready", "1");  // the drop zone works from here on
 }());

@@ -34,6 +34,7 @@ def test_drop_a_pdf_watch_it_processed_and_register_it(app, tmp_path, live_serve
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server}/staff/")
     page.click("text=Tiếp nhận")
+    page.wait_for_selector("#dropzone[data-ready]")  # the deferred script has run
     page.evaluate(DROP, ["QĐ 57 giá đò phà.pdf", base64.b64encode(pdf).decode()])
     assert "QĐ 57 giá đò phà.pdf" in page.inner_text("#chosen")
     page.screenshot(path=str(screenshot_dir / "staff-receive-dropped.png"))
