@@ -62,7 +62,7 @@ def from_environment(instance: Path) -> dict:
         "GAZETTE_API_RATE": os.environ.get("GAZETTE_API_RATE", "120 per minute"),
         "GAZETTE_FEEDBACK_RATE": os.environ.get("GAZETTE_FEEDBACK_RATE", "5 per hour;20 per day"),
         "GAZETTE_CORS_ORIGINS": os.environ.get("GAZETTE_CORS_ORIGINS", "*"),
-        "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
+        "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "tantivy"),
         "GAZETTE_SIGNING_PKCS12": os.environ.get("GAZETTE_SIGNING_PKCS12", ""),
         "GAZETTE_SIGNING_PASSWORD": os.environ.get("GAZETTE_SIGNING_PASSWORD", ""),
         "LOG_LEVEL": os.environ.get("GAZETTE_LOG_LEVEL", "INFO"),

@@ -38,18 +38,25 @@ def log_search(query, result, channel: str) -> None:
 
 
 def get_backend() -> SearchBackend:
-    """The configured backend, one per app (SEARCH_BACKEND: whoosh, default, or postgres)."""
+    """The configured backend, one per app: SEARCH_BACKEND tantivy (default, embedded),
+    whoosh (embedded, pure Python) or postgres (the app's database; for several servers)."""
     backend = current_app.extensions.get("gazette_search")
     if backend is None:
         kind = current_app.config["SEARCH_BACKEND"]
+        folder = Path(current_app.instance_path)
         if kind == "postgres":
             from search_index.postgres_backend import PostgresBackend
             if db.engine.dialect.name != "postgresql":
                 raise RuntimeError("SEARCH_BACKEND=postgres needs DATABASE_URL on PostgreSQL")
             backend = PostgresBackend(db.engine)
-        else:
+        elif kind == "whoosh":
             from search_index.whoosh_backend import WhooshBackend
-            backend = WhooshBackend(Path(current_app.instance_path) / "search-index")
+            backend = WhooshBackend(folder / "search-index")
+        elif kind == "tantivy":
+            from search_index.tantivy_backend import TantivyBackend
+            backend = TantivyBackend(folder / "search-tantivy")
+        else:
+            raise RuntimeError(f"SEARCH_BACKEND={kind!r}: use tantivy, whoosh or postgres")
         current_app.extensions["gazette_search"] = backend
     return backend
 

@@ -48,6 +48,10 @@ def expected_ids(documents: list[SearchDocument], expect: list[list[str]]) -> se
 
 @contextmanager
 def make_backend(kind: str, folder: Path):
+    if kind == "tantivy":
+        from search_index.tantivy_backend import TantivyBackend
+        yield TantivyBackend(folder / "tantivy")
+        return
     if kind == "whoosh":
         from search_index.whoosh_backend import WhooshBackend
         yield WhooshBackend(folder / "index")

@@ -95,7 +95,7 @@ def test_reindex_rebuilds_from_the_database(app, runner):
         get_backend().clear()
         assert get_backend().count() == 0
     result = runner.invoke(args=["reindex"])
-    assert result.exit_code == 0 and "indexed 367 documents with whoosh" in result.output
+    assert result.exit_code == 0 and "indexed 367 documents with tantivy" in result.output
     with app.app_context():
         assert get_backend().search(SearchQuery(text="quy hoach chung xa")).total == 22
 
@@ -153,6 +153,15 @@ def test_search_page_without_javascript_escapes_metadata(app, client):
 @pytest.mark.postgres_only
 def test_postgres_search_backend_in_the_app(app, client):
     app.config["SEARCH_BACKEND"] = "postgres"
+    app.extensions.pop("gazette_search", None)
+    _load_demo(app)
+    data = client.get("/api/v1/search?q=quy+hoach+chung+xa+chieng+hac").get_json()
+    assert data["total"] >= 1 and data["results"][0]["notation"] == "1218/QĐ-UBND"
+    assert "<mark>" in data["results"][0]["highlights"]["abstract"]
+
+
+def test_whoosh_remains_an_embedded_option(app, client):
+    app.config["SEARCH_BACKEND"] = "whoosh"
     app.extensions.pop("gazette_search", None)
     _load_demo(app)
     data = client.get("/api/v1/search?q=quy+hoach+chung+xa+chieng+hac").get_json()

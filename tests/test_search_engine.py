@@ -1,4 +1,4 @@
-"""One test suite for every search backend (Whoosh, PostgreSQL) over the Sơn La records."""
+"""One test suite for every search backend (tantivy, Whoosh, PostgreSQL) over the Sơn La records."""
 from __future__ import annotations
 
 import threading
@@ -11,7 +11,7 @@ from search_index.model import MAX_PAGE_SIZE, SearchQuery
 from tests.search_fixtures import (expected_ids, make_backend, relevance_queries,
                                    search_documents)
 
-BACKENDS = ["whoosh", "postgres"]
+BACKENDS = ["tantivy", "whoosh", "postgres"]
 # Floors for the 44 relevance queries (measured: see the printed figures); a notation typed in
 # any form must always come first.
 RECALL_AT_3_FLOOR = 0.95
@@ -201,3 +201,16 @@ def test_folding_table(family):
         assert fold(letter.upper()) == base.upper(), letter
         assert fold(unicodedata.normalize("NFD", letter)) == base, f"NFD {letter}"
     assert fold("đĐ") == "dD"
+
+
+def test_tantivy_analyzers_agree_with_our_folding():
+    """The embedded backend lets tantivy tokenize; its folded words must be ours exactly."""
+    from search_index.analysis import word_spans
+    from search_index.tantivy_backend import FOLDED, WRITTEN, analyzers
+    letters = "".join(VOWELS.values()) + "đ"
+    text = " ".join(letters) + " " + " ".join(letters.upper()) + \
+        " Quyết định số 37/2026/QĐ-UBND về Đường Chu Văn Thịnh, 1.020 mét"
+    words = [w for w, _, _ in word_spans(text)]
+    engines = analyzers()
+    assert engines[WRITTEN].analyze(text) == words
+    assert engines[FOLDED].analyze(text) == [fold(w) for w in words]
