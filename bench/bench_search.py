@@ -121,8 +121,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--skip-whoosh", action="store_true",
-                        help="Whoosh takes about 15 minutes at 100k documents")
+    parser.add_argument("--backends", default="tantivy,whoosh,postgres",
+                        help="which backends to measure (Whoosh takes about 15 minutes at 100k)")
     args = parser.parse_args()
     print(f"# search benchmark on {machine()}")
     for size in [int(s) for s in args.sizes.split(",")]:
@@ -131,17 +131,19 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             baseline = measure_fts5(corpus, query_set, size, folder)
-            from search_index.tantivy_backend import TantivyBackend
-            tantivy = measure_backend("tantivy", TantivyBackend(folder / "tantivy"), corpus,
-                                      query_set, size)
-            report(f"search_tantivy_vs_fts5_p95_{size // 1000}k", tantivy / baseline, "x",
-                   1.0 if size >= TARGETS_AT else None)
-            if not args.skip_whoosh:
+            chosen = args.backends.split(",")
+            if "tantivy" in chosen:
+                from search_index.tantivy_backend import TantivyBackend
+                tantivy = measure_backend("tantivy", TantivyBackend(folder / "tantivy"), corpus,
+                                          query_set, size)
+                report(f"search_tantivy_vs_fts5_p95_{size // 1000}k", tantivy / baseline, "x",
+                       1.0 if size >= TARGETS_AT else None)
+            if "whoosh" in chosen:
                 from search_index.whoosh_backend import WhooshBackend
                 whoosh = measure_backend("whoosh", WhooshBackend(folder / "whoosh"), corpus,
                                          query_set, size)
                 report(f"search_whoosh_vs_fts5_p95_{size // 1000}k", whoosh / baseline, "x")
-            backend, handle = postgres_backend()
+            backend, handle = postgres_backend() if "postgres" in chosen else (None, None)
             if backend is not None:
                 try:
                     with backend.engine.begin() as conn:

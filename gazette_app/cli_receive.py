@@ -2,7 +2,6 @@
 that runs background jobs when the app's processes do not (``GAZETTE_JOB_RUNNER=manual``)."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
@@ -78,13 +77,15 @@ def worker_command(once: bool) -> None:
     """Run background jobs (receiving, scheduled status changes) until stopped."""
     from datetime import timedelta
     jobs.requeue_stale(timedelta(seconds=current_app.config["JOB_STALE_SECONDS"]))
+    import threading
+    app, idle = current_app._get_current_object(), threading.Event()
     while True:
         count = jobs.run_pending()
         if count:
             click.echo(f"ran {count} job(s)")
         if once:
             return
-        time.sleep(current_app.config["JOB_POLL_SECONDS"])
+        jobs.wait_for_work(app, idle)
 
 
 COMMANDS = (receive_command, worker_command)

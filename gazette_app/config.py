@@ -57,12 +57,18 @@ def from_environment(instance: Path) -> dict:
         "GAZETTE_PUBLIC_URL": os.environ.get("GAZETTE_PUBLIC_URL", "http://127.0.0.1:5000"),
         "GAZETTE_PAGE_NUMBERING": os.environ.get("GAZETTE_PAGE_NUMBERING", "issue"),
         "GAZETTE_MASTHEAD": os.environ.get("GAZETTE_MASTHEAD", ""),
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),  # rate-limit counters, job wake-ups
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "GAZETTE_API_RATE": os.environ.get("GAZETTE_API_RATE", "120 per minute"),
         "GAZETTE_FEEDBACK_RATE": os.environ.get("GAZETTE_FEEDBACK_RATE", "5 per hour;20 per day"),
         "GAZETTE_CORS_ORIGINS": os.environ.get("GAZETTE_CORS_ORIGINS", "*"),
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "tantivy"),
+        # The content-addressed file store; on several servers, one shared path (NFS).
+        "FILE_STORE": os.environ.get("GAZETTE_STORE") or str(instance / "store"),
+        # Public searches are counted for the statistics in batches (one insert per batch).
+        "SEARCH_LOG_BATCH": int(os.environ.get("GAZETTE_SEARCH_LOG_BATCH", "50")),
+        "SEARCH_LOG_SECONDS": float(os.environ.get("GAZETTE_SEARCH_LOG_SECONDS", "5")),
         "GAZETTE_SIGNING_PKCS12": os.environ.get("GAZETTE_SIGNING_PKCS12", ""),
         "GAZETTE_SIGNING_PASSWORD": os.environ.get("GAZETTE_SIGNING_PASSWORD", ""),
         "LOG_LEVEL": os.environ.get("GAZETTE_LOG_LEVEL", "INFO"),

@@ -1,7 +1,9 @@
 """Background jobs kept in the database: the embedded default needs no server.
 
 Any number of workers (threads of the app's processes, or `flask --app wsgi worker`) may run;
-a job is claimed by a compare-and-set on its state, so exactly one worker runs it. Progress is
+a job is claimed by a compare-and-set on its state, so exactly one worker runs it. With
+REDIS_URL set, a new job wakes a waiting worker of any process at once (a Redis list); without
+it, this process's worker is woken and the others find the job at their next poll. Progress is
 committed as the job goes, so staff see it on the receipt page. A job whose worker died (no
 heartbeat for ``JOB_STALE_SECONDS``) is queued again.
 """
@@ -141,13 +143,50 @@ def run_pending(limit: int | None = None) -> int:
 
 
 _wakeups: dict[int, threading.Event] = {}
+REDIS_KEY = "gazette:jobs:wake"
+
+
+def _redis(app: Flask):
+    """The Redis client when REDIS_URL is set: workers of every process block on one list."""
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return None
+    client = app.extensions.get("gazette_jobs_redis")
+    if client is None:
+        import redis
+        client = app.extensions["gazette_jobs_redis"] = redis.Redis.from_url(
+            url, socket_timeout=app.config["JOB_POLL_SECONDS"] + 5)
+    return client
 
 
 def wake() -> None:
-    """Tell this process's embedded worker that a job was just committed."""
-    event = _wakeups.get(id(current_app._get_current_object()))
+    """Tell a worker that a job was just committed: through Redis, any process's worker
+    (one message wakes one worker); without it, this process's embedded worker."""
+    app = current_app._get_current_object()
+    client = _redis(app)
+    if client is not None:
+        try:
+            client.rpush(REDIS_KEY, "1")
+            return
+        except Exception:  # noqa: BLE001 - workers still poll the table
+            log.warning("could not notify job workers through Redis", exc_info=True)
+    event = _wakeups.get(id(app))
     if event is not None:
         event.set()
+
+
+def wait_for_work(app: Flask, event: threading.Event) -> None:
+    """Block until woken or JOB_POLL_SECONDS pass (jobs scheduled for later are found then)."""
+    timeout = app.config["JOB_POLL_SECONDS"]
+    client = _redis(app)
+    if client is not None:
+        try:
+            client.blpop([REDIS_KEY], timeout=max(1, int(timeout)))
+            return
+        except Exception:  # noqa: BLE001 - Redis away: fall back to polling
+            log.warning("Redis unavailable for job wake-ups; polling", exc_info=True)
+    event.wait(timeout=timeout)
+    event.clear()
 
 
 def start_embedded_worker(app: Flask) -> threading.Thread | None:
@@ -160,8 +199,7 @@ def start_embedded_worker(app: Flask) -> threading.Thread | None:
         with app.app_context():
             _safely(lambda: requeue_stale(timedelta(seconds=app.config["JOB_STALE_SECONDS"])))
         while True:
-            event.wait(timeout=app.config["JOB_POLL_SECONDS"])
-            event.clear()
+            wait_for_work(app, event)
             with app.app_context():
                 _safely(run_pending)
                 db.session.remove()

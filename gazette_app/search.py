@@ -8,7 +8,10 @@ process dies in between, the rows are still there: the next commit, ``flask sear
 """
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
+import time
 from itertools import chain
 from pathlib import Path
 
@@ -29,12 +32,48 @@ SEARCH_ATTRIBUTES = ("notation", "abstract", "body_text", "issuer_id", "doc_type
 DRAIN_BATCH = 2000
 
 
+class SearchLogBuffer:
+    """Searches waiting to be written, per app: one insert for many searches. Writing a row per
+    search was measured to serialise the API under load (every request a SQLite write)."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+        self.lock = threading.Lock()
+        self.flushed = time.monotonic()
+
+
+def _buffer(app: Flask) -> SearchLogBuffer:
+    return app.extensions.setdefault("gazette_search_log", SearchLogBuffer())
+
+
 def log_search(query, result, channel: str) -> None:
-    """Count a public search for the statistics (only searches with words)."""
-    if query.text.strip():
-        db.session.add(SearchLog(query=query.text.strip()[:200], results=result.total,
-                                 channel=channel))
-        db.session.commit()
+    """Count a public search for the statistics (only searches with words). Written in
+    batches of SEARCH_LOG_BATCH, or after SEARCH_LOG_SECONDS, and when the process ends."""
+    if not query.text.strip():
+        return
+    app = current_app._get_current_object()
+    buffer = _buffer(app)
+    with buffer.lock:
+        buffer.rows.append({"query": query.text.strip()[:200], "results": result.total,
+                            "channel": channel, "at": utcnow()})
+        due = len(buffer.rows) >= app.config["SEARCH_LOG_BATCH"] or \
+            time.monotonic() - buffer.flushed >= app.config["SEARCH_LOG_SECONDS"]
+    if due:
+        flush_search_log(app)
+
+
+def flush_search_log(app: Flask) -> int:
+    """Write the waiting searches now; a failure loses statistics, never a request."""
+    buffer = _buffer(app)
+    with buffer.lock:
+        rows, buffer.rows, buffer.flushed = buffer.rows, [], time.monotonic()
+    if rows:
+        try:
+            with app.app_context(), db.engine.begin() as connection:
+                connection.execute(insert(SearchLog), rows)
+        except Exception:  # noqa: BLE001 - statistics must not break searching
+            log.exception("Could not write %s search log rows", len(rows))
+    return len(rows)
 
 
 def get_backend() -> SearchBackend:
@@ -170,6 +209,8 @@ def _after_commit(session: Session) -> None:
 
 
 def init_app(app: Flask) -> None:
+    atexit.register(flush_search_log, app)
+
     @app.before_request
     def _catch_up_once() -> None:
         """Finish index work a previous process left in the outbox (once per process)."""

@@ -100,8 +100,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def get_store() -> FileStore:
-    """The store of the current app's instance."""
-    return FileStore(Path(current_app.instance_path) / "store")
+    """The store of this instance (FILE_STORE: a shared path when several servers run)."""
+    return FileStore(Path(current_app.config["FILE_STORE"]))
 
 
 def send_stored(sha256: str, mimetype: str, download_name: str, *, as_attachment: bool = False,

@@ -10,6 +10,7 @@ declare -A needs=(
   [soffice]="libreoffice-writer-nogui libreoffice-calc-nogui"  # DOC/DOCX/XLSX to PDF
   [ocrmypdf]=ocrmypdf                          # OCR of scanned PDFs
   [/usr/share/tesseract-ocr/5/tessdata/vie.traineddata]=tesseract-ocr-vie  # Vietnamese OCR data
+  [wrk]=wrk                                    # HTTP load generator of make bench
 )
 missing=()
 for probe in "${!needs[@]}"; do

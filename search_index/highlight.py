@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .analysis import WORD, fold_word
+from .analysis import WORD, fold, fold_word, word_spans
+from .query import ParsedQuery
 
 BODY_FRAGMENT_CHARS = 240
 BODY_FRAGMENTS = 2
@@ -54,3 +55,13 @@ def highlight_fragments(text: str, terms: set[str]) -> str:
         fragments.append(mark(text[begin:finish], inside))
         covered_to = finish
     return " … ".join(fragments)
+
+
+def highlight_terms(parsed: ParsedQuery) -> set[str]:
+    """Words to mark: each query word as typed and folded, phrase words, notation parts."""
+    terms = set(parsed.words) | {fold(w) for w in parsed.words}
+    for words in parsed.phrases:
+        terms.update(words + [fold(w) for w in words])
+    for form in parsed.notations:
+        terms.update(w for w, _, _ in word_spans(form))
+    return terms

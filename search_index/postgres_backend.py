@@ -2,13 +2,17 @@
 
 The tsvector is written by Python: every word as written and, when it has marks, folded too,
 at the same position (so phrases match either way), weighted by field (abstract A, issuer/type/
-signer C, body D). Notation forms sit in an array column with a GIN index. Highlights come from
-ts_headline through the text search configuration ``gazette_vi`` (simple + unaccent), so folded
-query words mark the accented text.
+signer C, body D). Notation forms sit in an array column with a GIN index.
+
+Measured at 100,000 documents, what made queries slow was reading every matching row's whole
+tsvector (bodies are long, so TOASTed) to rank it, ts_headline over whole bodies, and six scans
+of the matches (count, page, four facets). So: ranking reads ``tsv_head`` (abstract and
+issuer/type/signer only; the body still decides which documents match), count and facets come
+from one GROUPING SETS pass over the matches, and highlights are made in Python from the
+abstract and the body's first characters (search_index.highlight, as the tantivy backend).
 """
 from __future__ import annotations
 
-import html
 import time
 from typing import Iterable
 
@@ -17,12 +21,13 @@ from sqlalchemy.engine import Engine
 
 from .analysis import fold, has_marks, index_terms, notation_forms, word_spans
 from .backend import SearchBackend
+from .highlight import highlight_fragments, highlight_terms, highlight_whole
 from .model import FACETS, Hit, SearchDocument, SearchQuery, SearchResult
 from .query import ParsedQuery
 
 TABLE = "search_documents"
 MAX_POSITION = 16383
-START, STOP = "\x02", "\x03"  # headline markers, replaced by <mark> after escaping
+STORED_BODY_CHARS = 20_000  # the part of a body snippets are taken from
 VOCABULARY_TTL = 60.0
 
 SCHEMA = [
@@ -33,6 +38,8 @@ SCHEMA = [
         issuer_code text NOT NULL, doc_type text NOT NULL, legal boolean NOT NULL,
         status text NOT NULL, field text NOT NULL, year integer NOT NULL, issued date NOT NULL,
         issues integer[] NOT NULL, page integer, tsv tsvector NOT NULL)""",
+    # Added after the first release: rows indexed before have an empty one until `reindex`.
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS tsv_head tsvector NOT NULL DEFAULT ''",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING GIN (tsv)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_notation ON {TABLE} USING GIN (notation_forms)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_issued ON {TABLE} (issued DESC, id)",
@@ -51,12 +58,14 @@ def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(document: SearchDocument) -> str:
+def tsvector_literal(document: SearchDocument, with_body: bool = True) -> str:
     """``'hoạch':2A 'hoach':2A ...``: accented and folded terms share their position."""
     positions: dict[str, list[str]] = {}
     position = 1
     meta = " ".join([document.issuer, document.doc_type, document.signer, document.field])
-    for value, weight in ((document.abstract, "A"), (meta, "C"), (document.body, "D")):
+    fields = [(document.abstract, "A"), (meta, "C")] + \
+        ([(document.body, "D")] if with_body else [])
+    for value, weight in fields:
         for word, _, _ in word_spans(value):
             if position > MAX_POSITION:
                 break
@@ -95,23 +104,25 @@ class PostgresBackend(SearchBackend):
             "issuer_code": d.issuer_code, "doc_type": d.doc_type, "legal": d.legal,
             "status": d.status, "field": d.field or "", "year": d.year, "issued": d.issued,
             "issues": list(d.issue_numbers), "page": d.page, "tsv": tsvector_literal(d),
+            "head": tsvector_literal(d, with_body=False),
         } for d in documents]
         if rows:
             with self.engine.begin() as conn:
                 conn.execute(text(f"""
                     INSERT INTO {TABLE} (id, notation, notation_forms, abstract, body, issuer,
                         issuer_code, doc_type, legal, status, field, year, issued, issues, page,
-                        tsv)
+                        tsv, tsv_head)
                     VALUES (:id, :notation, :forms, :abstract, :body, :issuer, :issuer_code,
                         :doc_type, :legal, :status, :field, :year, :issued, :issues, :page,
-                        CAST(:tsv AS tsvector))
+                        CAST(:tsv AS tsvector), CAST(:head AS tsvector))
                     ON CONFLICT (id) DO UPDATE SET notation = EXCLUDED.notation,
                         notation_forms = EXCLUDED.notation_forms, abstract = EXCLUDED.abstract,
                         body = EXCLUDED.body, issuer = EXCLUDED.issuer,
                         issuer_code = EXCLUDED.issuer_code, doc_type = EXCLUDED.doc_type,
                         legal = EXCLUDED.legal, status = EXCLUDED.status,
                         field = EXCLUDED.field, year = EXCLUDED.year, issued = EXCLUDED.issued,
-                        issues = EXCLUDED.issues, page = EXCLUDED.page, tsv = EXCLUDED.tsv"""),
+                        issues = EXCLUDED.issues, page = EXCLUDED.page, tsv = EXCLUDED.tsv,
+                        tsv_head = EXCLUDED.tsv_head"""),
                     rows)
         self._vocabulary = None
         return len(rows)
@@ -172,40 +183,47 @@ class PostgresBackend(SearchBackend):
         rank_parts = clauses + [f"({c})" for c in notation_cited]
         params["rank_q"] = " | ".join(rank_parts) if rank_parts else ""
         if query.sort == "date" or parsed.empty:
-            order = "issued DESC, id"
-            score = "0.0"
+            order, score = "issued DESC, id", "0.0"
         else:
-            score = (f"(CASE WHEN notation_forms && CAST(:forms AS text[]) THEN 100 ELSE 0 END"
-                     f" + ts_rank_cd('{{0.1, 0.3, 0.5, 1.0}}', tsv, {rank_query}))"
-                     if params["rank_q"] else
-                     "(CASE WHEN notation_forms && CAST(:forms AS text[]) THEN 100 ELSE 0 END)")
+            bonus = "CASE WHEN notation_forms && CAST(:forms AS text[]) THEN 100 ELSE 0 END"
+            score = (f"({bonus} + ts_rank_cd('{{0.1, 0.3, 0.5, 1.0}}', tsv_head, {rank_query}))"
+                     if params["rank_q"] else f"({bonus})")
             order = "score DESC, issued DESC, id"
         params.update(limit=query.size, offset=(query.page - 1) * query.size)
-        highlight_words = [fold(w) for w in parsed.words] + \
-            [fold(w) for p in parsed.phrases for w in p]
-        params["hl"] = " | ".join(_lexeme(w) for w in highlight_words) if highlight_words else ""
-        headline = ("ts_headline('gazette_vi', {col}, to_tsquery('simple', :hl), "
-                    f"'StartSel={START}, StopSel={STOP}, {{options}}')")
-        abstract_hl = headline.format(col="abstract", options="HighlightAll=true") \
-            if params["hl"] else "''"
-        body_hl = headline.format(col="body", options="MaxFragments=2, MaxWords=35, MinWords=12,"
-                                  " FragmentDelimiter=\" … \"") if params["hl"] else "''"
         with self.engine.connect() as conn:
-            total = conn.execute(text(f"SELECT count(*) FROM {TABLE} WHERE {where}"),
-                                 params).scalar_one()
             rows = conn.execute(text(f"""
                 SELECT id, notation, issuer, issuer_code, doc_type, issued, abstract, status,
-                       legal, {score} AS score, {abstract_hl} AS abstract_hl,
-                       {body_hl} AS body_hl
+                       legal, {score} AS score, left(body, {STORED_BODY_CHARS}) AS body_head
                 FROM {TABLE} WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"""),
                 params).mappings().all()
-            facets = {name: [(str(value), count) for value, count in conn.execute(text(
-                f"SELECT {name}, count(*) AS n FROM {TABLE} WHERE {where} GROUP BY {name} "
-                f"ORDER BY n DESC, {name}"), params).all() if value not in (None, "")]
-                for name in FACETS}
-        hits = [_hit(row, bool(params["hl"])) for row in rows]
+            total, facets = self._count_and_facets(conn, where, params)
+        terms = highlight_terms(parsed)
+        hits = [_hit(row, terms) for row in rows]
         return SearchResult(total=total, hits=hits, facets=facets, page=query.page,
                             size=query.size)
+
+    @staticmethod
+    def _count_and_facets(conn, where: str, params: dict):
+        """The total and every facet's counts in one pass over the matches."""
+        groups = ", ".join(f"({name})" for name in FACETS)
+        rows = conn.execute(text(
+            f"SELECT {', '.join(FACETS)}, GROUPING({', '.join(FACETS)}) AS g, count(*) AS n "
+            f"FROM {TABLE} WHERE {where} GROUP BY GROUPING SETS ({groups}, ())"),
+            params).all()
+        facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
+        total, everything = 0, (1 << len(FACETS)) - 1
+        for row in rows:
+            if row.g == everything:
+                total = row.n
+                continue
+            for index, name in enumerate(FACETS):  # GROUPING bit 0 = grouped by this column
+                if not row.g >> (len(FACETS) - 1 - index) & 1:
+                    value = getattr(row, name)
+                    if value not in (None, ""):
+                        facets[name].append((str(value), row.n))
+        for name in FACETS:
+            facets[name].sort(key=lambda kv: (-kv[1], kv[0]))
+        return total, facets
 
     @staticmethod
     def _filters(query: SearchQuery, params: dict) -> list[str]:
@@ -234,16 +252,14 @@ class PostgresBackend(SearchBackend):
         return filters
 
 
-def _marked(value: str) -> str:
-    return html.escape(value).replace(START, "<mark>").replace(STOP, "</mark>")
-
-
-def _hit(row, highlighted: bool) -> Hit:
+def _hit(row, terms: set[str]) -> Hit:
     highlights = {}
-    if highlighted and START in (row["abstract_hl"] or ""):
-        highlights["abstract"] = _marked(row["abstract_hl"])
-    if highlighted and START in (row["body_hl"] or ""):
-        highlights["body"] = _marked(row["body_hl"])
+    abstract = highlight_whole(row["abstract"], terms) if terms else ""
+    if abstract:
+        highlights["abstract"] = abstract
+    body = highlight_fragments(row["body_head"], terms) if terms and row["body_head"] else ""
+    if body:
+        highlights["body"] = body
     return Hit(id=row["id"], score=float(row["score"]), notation=row["notation"],
                issuer=row["issuer"], issuer_code=row["issuer_code"], doc_type=row["doc_type"],
                issued=row["issued"], abstract=row["abstract"], status=row["status"],

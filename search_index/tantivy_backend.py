@@ -23,9 +23,9 @@ from typing import Iterable
 import tantivy
 from tantivy import Occur, Query
 
-from .analysis import fold, has_marks, notation_forms, word_spans
+from .analysis import has_marks, notation_forms
 from .backend import ACCENT_BONUS, WEIGHTS, SearchBackend
-from .highlight import highlight_fragments, highlight_whole
+from .highlight import highlight_fragments, highlight_terms, highlight_whole
 from .model import FACETS, Hit, SearchDocument, SearchQuery, SearchResult
 from .query import ParsedQuery
 
@@ -169,7 +169,7 @@ class TantivyBackend(SearchBackend):
         by_date = parsed.empty or query.sort == "date"
         found = searcher.search(whole, limit=query.size, offset=offset, count=True,
                                 order_by_field="date_order" if by_date else None)
-        terms = self._highlight_terms(parsed)
+        terms = highlight_terms(parsed)
         hits = [_hit(searcher.doc(address), 0.0 if by_date else float(score), terms)
                 for score, address in found.hits]
         return SearchResult(total=found.count, hits=hits, facets=self._facets(searcher, whole),
@@ -245,15 +245,6 @@ class TantivyBackend(SearchBackend):
                 query.date_from.toordinal() if query.date_from else None,
                 query.date_to.toordinal() if query.date_to else None))
         return filters
-
-    @staticmethod
-    def _highlight_terms(parsed: ParsedQuery) -> set[str]:
-        terms = {w for w in parsed.words} | {fold(w) for w in parsed.words}
-        for words in parsed.phrases:
-            terms.update(words + [fold(w) for w in words])
-        for form in parsed.notations:
-            terms.update(w for w, _, _ in word_spans(form))
-        return terms
 
 
 def _document(document: SearchDocument) -> tantivy.Document:

@@ -45,7 +45,7 @@ def _upload(client, files: list[tuple[str, bytes]], together: bool = False):
 
 
 def _stored_files(app) -> list[Path]:
-    root = Path(app.instance_path) / "store"
+    root = Path(app.config["FILE_STORE"])
     return [p for p in root.rglob("*") if p.is_file() and "tmp" not in p.parts] \
         if root.exists() else []
 
@@ -221,8 +221,8 @@ def test_docx_is_converted_kept_and_searchable(app, client, auth):
         assert original.sha256 == hashlib.sha256(docx).hexdigest()  # kept unchanged
         assert original.filename == "Dự thảo QĐ giá thoát nước.docx"
         assert document.file("pdf").media_type == "application/pdf"
-        rendition = (Path(app.instance_path) / "store").rglob(document.file("pdf").sha256)
-        assert next(rendition).read_bytes()[:5] == b"%PDF-"
+        from gazette_app.storage import get_store
+        assert get_store().path(document.file("pdf").sha256).read_bytes()[:5] == b"%PDF-"
         hits = get_backend().search(SearchQuery(text="gia dich vu thoat nuoc"))
         assert [hit.id for hit in hits.hits] == [document.id]
 

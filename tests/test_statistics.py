@@ -6,10 +6,11 @@ import io
 import subprocess
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from gazette_app.extensions import db
 from gazette_app.models import Document, Feedback, SearchLog
+from gazette_app.search import flush_search_log
 from gazette_app.services import issues as workflow
 from gazette_app.services.statistics import build_report, quarter_bounds
 from tests.test_issue_workflow import _load, _users
@@ -103,6 +104,14 @@ def test_searches_are_logged_for_the_statistics(app, client):
     client.get("/api/v1/search?q=khong+ton+tai+gi+ca")
     client.get("/tim-kiem")  # browsing without words is not a search
     with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SearchLog)) == 0  # batched
+    assert flush_search_log(app) == 2
+    with app.app_context():
         logged = [(s.query, s.results, s.channel) for s in db.session.scalars(
             select(SearchLog).order_by(SearchLog.id))]
     assert logged == [("quy hoach", 0, "web"), ("khong ton tai gi ca", 0, "app")]
+    app.config["SEARCH_LOG_BATCH"] = 2
+    client.get("/tim-kiem?q=a")
+    client.get("/tim-kiem?q=b")  # the batch is full: written without being asked
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SearchLog)) == 4

@@ -1,0 +1,20 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Every value can be changed by the environment; the defaults suit a 2-core machine behind a
+reverse proxy (see deploy/nginx.conf.example when it exists)."""
+import os
+
+bind = os.environ.get("GAZETTE_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GAZETTE_WORKERS", "2"))  # CPU cores; search runs in each worker
+threads = int(os.environ.get("GAZETTE_THREADS", "4"))  # gthread: waits on the database overlap
+worker_class = "gthread"
+timeout = int(os.environ.get("GAZETTE_TIMEOUT", "120"))  # an upload of 200 MB on a slow link
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000  # recycle workers now and then (bounded memory over months)
+max_requests_jitter = 200
+limit_request_line = 8190
+limit_request_fields = 100
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GAZETTE_LOG_LEVEL", "info").lower()
