@@ -106,6 +106,9 @@ def main() -> None:
            better="higher")
     report("search_api_p95_16_connections", p95, "ms")
     report("search_api_errors", errors, "errors", 0)
+    if errors:
+        names = ("connect", "read", "write", "status", "timeout")
+        print("# errors: " + ", ".join(f"{n} {numbers[i + 4]}" for i, n in enumerate(names)))
 
 
 if __name__ == "__main__":

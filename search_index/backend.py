@@ -59,6 +59,8 @@ class SearchBackend(ABC):
 
     def suggest(self, parsed: ParsedQuery) -> str | None:
         """Replace words the index does not know by the closest ones it does."""
+        if all(word.isdigit() for word in parsed.words):
+            return None  # numbers are not spelt wrong
         vocabulary = self.vocabulary()
         changed, words = False, []
         for word in parsed.words:
