@@ -24,7 +24,6 @@ from search_index.model import SearchQuery  # noqa: E402
 POSTGRES_URL = os.environ.get("GAZETTE_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BATCH = 1000
-TARGETS_AT = 100_000  # the performance targets are stated for 100k documents
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -41,7 +40,7 @@ def measure_backend(name: str, backend, corpus, query_set, size: int) -> float:
     for first in range(0, len(corpus), BATCH):
         backend.index(corpus[first:first + BATCH])
     rate = len(corpus) / (time.perf_counter() - start)
-    target = 1000 if name == DEFAULT and size >= TARGETS_AT else None
+    target = 1000 if name == DEFAULT else None
     report(f"search_index_{name}_{size // 1000}k", rate, "docs/s", target, better="higher")
     for item in query_set[:20]:  # warm the searcher and caches
         backend.search(SearchQuery(text=item["text"], **item["filters"]))
@@ -51,11 +50,11 @@ def measure_backend(name: str, backend, corpus, query_set, size: int) -> float:
         backend.search(SearchQuery(text=item["text"], **item["filters"]))
         latencies.append((time.perf_counter() - begin) * 1000)
     p50, p95, p99 = percentiles(latencies)
-    at_target = size >= TARGETS_AT
+    # The targets are stated for 100k (make bench-full); the 10k run is held to them too.
     report(f"search_query_{name}_{size // 1000}k_p50", p50, "ms",
-           10 if at_target and name == DEFAULT else None)
+           10 if name == DEFAULT else None)
     report(f"search_query_{name}_{size // 1000}k_p95", p95, "ms",
-           {DEFAULT: 30, "postgres": 80}.get(name) if at_target else None)
+           {DEFAULT: 30, "postgres": 80}.get(name))
     report(f"search_query_{name}_{size // 1000}k_p99", p99, "ms")
     return p95
 
@@ -137,7 +136,7 @@ def main() -> None:
                 tantivy = measure_backend("tantivy", TantivyBackend(folder / "tantivy"), corpus,
                                           query_set, size)
                 report(f"search_tantivy_vs_fts5_p95_{size // 1000}k", tantivy / baseline, "x",
-                       1.0 if size >= TARGETS_AT else None)
+                       1.0)
             if "whoosh" in chosen:
                 from search_index.whoosh_backend import WhooshBackend
                 whoosh = measure_backend("whoosh", WhooshBackend(folder / "whoosh"), corpus,
