@@ -126,6 +126,8 @@ def main() -> None:
     print(f"# search benchmark on {machine()}")
     for size in [int(s) for s in args.sizes.split(",")]:
         corpus = list(documents(size))
+        words = sum(len(d.body.split()) for d in corpus)
+        report(f"search_corpus_{size // 1000}k_body_words", words / len(corpus), "words/document")
         query_set = queries(args.queries, size)
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)

@@ -30,8 +30,12 @@ def vocabulary(recs: list[dict]) -> tuple[list[str], list[float]]:
     return words, [1 / (rank + 1) for rank in range(len(words))]
 
 
-def documents(count: int, words_per_document: int = 300, seed: int = 7):
-    """``count`` documents; notations made unique per document."""
+PAGES = range(1, 31)
+PAGE_WEIGHTS = [1 / pages ** 2 for pages in PAGES]  # most documents short, a few of 30 pages
+
+
+def documents(count: int, words_per_page: int = 300, seed: int = 7):
+    """``count`` documents of 1 to 30 pages (2.5 on average); notations unique per document."""
     rng = random.Random(seed)
     recs = records()
     words, weights = vocabulary(recs)
@@ -43,7 +47,8 @@ def documents(count: int, words_per_document: int = 300, seed: int = 7):
         kind = record["number"].split("/")[-1]
         notation = f"{number}/{issued.year}/{kind}" if legal else f"{number}/{kind}"
         issuer = issuer_display_name(record["issuer"])
-        body = " ".join(rng.choices(words, weights, k=words_per_document))
+        pages = rng.choices(PAGES, PAGE_WEIGHTS)[0]
+        body = " ".join(rng.choices(words, weights, k=pages * words_per_page))
         yield SearchDocument(
             id=number, notation=notation, abstract=record["abstract"], body=body, issuer=issuer,
             issuer_code=slugify(issuer), doc_type=record["doc_type"], legal=legal,
