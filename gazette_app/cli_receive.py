@@ -75,9 +75,8 @@ def _report(receipt, register_now: bool, actor) -> bool:
 @with_appcontext
 def worker_command(once: bool) -> None:
     """Run background jobs (receiving, scheduled status changes) until stopped."""
-    from datetime import timedelta
-    jobs.requeue_stale(timedelta(seconds=current_app.config["JOB_STALE_SECONDS"]))
     import threading
+    jobs.recover_at_start()
     app, idle = current_app._get_current_object(), threading.Event()
     while True:
         count = jobs.run_pending()

@@ -197,7 +197,7 @@ def start_embedded_worker(app: Flask) -> threading.Thread | None:
 
     def loop() -> None:
         with app.app_context():
-            _safely(lambda: requeue_stale(timedelta(seconds=app.config["JOB_STALE_SECONDS"])))
+            _safely(recover_at_start)
         while True:
             wait_for_work(app, event)
             with app.app_context():
@@ -207,6 +207,14 @@ def start_embedded_worker(app: Flask) -> threading.Thread | None:
     thread = threading.Thread(target=loop, name="gazette-jobs", daemon=True)
     thread.start()
     return thread
+
+
+def recover_at_start() -> None:
+    """What a crashed process left is put right before this worker takes jobs."""
+    from .recovery import recover
+    report = recover()
+    if report.changed:
+        log.warning("recovery at start: %s", "; ".join(report.lines()))
 
 
 def _safely(function) -> None:

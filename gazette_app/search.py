@@ -121,6 +121,8 @@ def _entries(session: Session, ids: list[int]) -> dict[int, IssueEntry]:
 
 def drain() -> int:
     """Bring the index up to date with the outbox; returns how many documents were handled."""
+    from .recovery import checkpoint
+    checkpoint("index.drain")
     backend, handled = get_backend(), 0
     with Session(db.engine) as session:
         while True:
@@ -144,9 +146,16 @@ def drain() -> int:
 
 
 def reindex(progress=None) -> int:
-    """Rebuild the whole index from the database (``progress(n)`` after each batch)."""
+    """Rebuild the whole index from the database (``progress(n)`` after each batch).
+
+    A marker file exists while it runs: a rebuild cut short by a crash is found and done
+    again by ``recovery.recover``."""
+    from .recovery import checkpoint, reindex_marker
+    marker = reindex_marker()
+    marker.touch()
     backend = get_backend()
     backend.clear()
+    checkpoint("reindex.cleared")
     total = 0
     with Session(db.engine) as session:
         session.execute(delete(SearchOutbox))
@@ -163,6 +172,7 @@ def reindex(progress=None) -> int:
             if progress:
                 progress(len(documents))
         session.commit()
+    marker.unlink(missing_ok=True)
     return total
 
 

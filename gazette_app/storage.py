@@ -5,13 +5,16 @@ whole file or nothing under its name. A stored file is never overwritten; it is 
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import socket
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from flask import current_app
 
@@ -50,7 +53,7 @@ class FileStore:
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
-        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="put-")
+        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=owned_prefix("put"))
         try:
             with os.fdopen(fd, "wb") as out:
                 while chunk := stream.read(CHUNK):
@@ -89,6 +92,43 @@ class FileStore:
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
         return digest.hexdigest()
+
+
+def storage_failure(error: OSError) -> str:
+    """What staff read when the store cannot take a file (the reason is logged in English)."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ("Máy chủ đã hết dung lượng lưu trữ: không tệp nào được lưu. Báo quản trị viên "
+                "giải phóng dung lượng rồi gửi lại.")
+    return "Không ghi được vào kho lưu trữ tệp: không tệp nào được lưu. Báo quản trị viên."
+
+
+def owned_prefix(kind: str) -> str:
+    """A temporary name that says who made it ("compose@host@1234@"), so that after a crash
+    the leftovers of a dead process are known at once (see ``recovery``)."""
+    return f"{kind}@{socket.gethostname()}@{os.getpid()}@"
+
+
+def owner_of(name: str) -> tuple[str, int] | None:
+    """(host, pid) of a name made with ``owned_prefix``; None for any other name."""
+    parts = name.split("@")
+    if len(parts) >= 4 and parts[2].isdigit():
+        return parts[1], int(parts[2])
+    return None
+
+
+def work_root() -> Path:
+    """The instance's folder of temporary work (cleaned of a dead process's leftovers)."""
+    return Path(current_app.instance_path) / "tmp"
+
+
+@contextmanager
+def work_dir(kind: str) -> Iterator[Path]:
+    """A temporary folder under the instance for one piece of work, removed afterwards; a
+    killed process leaves it, and ``recovery.recover`` removes it."""
+    root = work_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root, prefix=owned_prefix(kind)) as folder:
+        yield Path(folder)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -129,7 +129,7 @@ def compose_issue(spec: IssueSpec, masthead: Masthead, out_path: Path) -> Compos
     """Write the issue's PDF to ``out_path`` (atomically) and return its contents with pages."""
     readers = [open_document_pdf(d.pdf_path, d.notation, d.key) for d in spec.documents]
     separators = masthead.separator_pages
-    with tempfile.TemporaryDirectory(prefix="issue-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="issue-", dir=out_path.parent) as tmp:
         work = Path(tmp)
         front_path = work / "front.pdf"
         front_pages = 1

@@ -199,7 +199,7 @@ def build_volume(spec: VolumeSpec, masthead: Masthead, out_path: Path,
                           "đã phát hành.")
     counts = {issue.key: _page_count(issue) for issue in spec.issues}
     bound = [BoundIssue(i.label, i.date, counts[i.key]) for i in spec.issues]
-    with tempfile.TemporaryDirectory(prefix="volume-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="volume-", dir=out_path.parent) as tmp:
         work = Path(tmp)
         front, front_pages = work / "front.pdf", 1
         for _ in range(MAX_PASSES):

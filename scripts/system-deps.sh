@@ -11,6 +11,7 @@ declare -A needs=(
   [ocrmypdf]=ocrmypdf                          # OCR of scanned PDFs
   [/usr/share/tesseract-ocr/5/tessdata/vie.traineddata]=tesseract-ocr-vie  # Vietnamese OCR data
   [wrk]=wrk                                    # HTTP load generator of make bench
+  [pg_dump]=postgresql-client                  # backup and restore of a PostgreSQL database
 )
 missing=()
 for probe in "${!needs[@]}"; do

@@ -14,6 +14,7 @@ Chosen after measuring (README, make bench): at 100,000 documents Whoosh answere
 from __future__ import annotations
 
 import fcntl
+import os
 import threading
 from contextlib import contextmanager
 from datetime import date
@@ -33,7 +34,10 @@ TEXT_FIELDS = ("abstract", "meta", "body")
 WRITTEN, FOLDED = "vi_written", "vi_folded"  # analyzer names registered on the index
 KEYWORDS = ("issuer", "issuer_code", "doc_type", "status", "field", "legal", "year", "issues")
 STORED_BODY_CHARS = 20_000  # enough for snippets; the whole body is still searchable
-WRITER_HEAP = 64_000_000
+# Indexing threads: tantivy splits the documents of one commit between them; with two cores
+# two threads index 1.7x faster than one (bench/bench_search.py). Heap is per writer, shared.
+WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
+WRITER_HEAP = 64_000_000 * WRITER_THREADS
 SCHEMA_VERSION = "2"  # bump when the schema changes: the index is rebuilt by `reindex`
 
 
@@ -111,7 +115,7 @@ class TantivyBackend(SearchBackend):
         with self._lock, open(self.directory / "writer.flock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                writer = self.ix.writer(heap_size=WRITER_HEAP, num_threads=1)
+                writer = self.ix.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
                 try:
                     yield writer
                     writer.commit()

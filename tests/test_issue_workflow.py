@@ -110,21 +110,30 @@ def test_numbers_are_not_reused_and_gaps_need_an_admin(app, tmp_path):
         assert workflow.taken_numbers(2026) == {1, 3}
 
 
-def test_failure_mid_publish_leaves_the_issue_approved(app, tmp_path):
-    ids = _load(app, tmp_path, 3)
+def approved_issue(app, tmp_path, count: int = 3) -> int:
+    """An issue Số 01 of ``count`` sample documents, composed and approved; returns its id."""
+    ids = _load(app, tmp_path, count)
     with app.app_context():
         editor, approver = _users()
         issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
         workflow.compose(issue, editor)
         workflow.approve(issue, approver)
+        return issue.id
+
+
+def test_failure_mid_publish_leaves_the_issue_approved(app, tmp_path, monkeypatch):
+    issue_id = approved_issue(app, tmp_path)
+    with app.app_context():
+        issue, approver = db.session.get(Issue, issue_id), _users()[1]
 
         def crash(step):
-            if step == "documents":
+            if step == "publish.flushed":
                 raise OSError("disk full")
 
+        monkeypatch.setattr(workflow, "checkpoint", crash)
         with pytest.raises(OSError):
-            workflow.publish(issue, approver, fault_hook=crash)
-        issue_id = issue.id
+            workflow.publish(issue, approver)
+        monkeypatch.undo()
     with app.app_context():
         issue = db.session.get(Issue, issue_id)
         assert issue.state == "approved" and issue.published_at is None

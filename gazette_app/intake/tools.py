@@ -4,13 +4,17 @@ Each tool names the Debian package that provides it, so that an administrator kn
 install instead of reading a stack trace."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
 from . import IntakeError
+
+log = logging.getLogger(__name__)
 
 LIBREOFFICE = ("soffice", "libreoffice-writer-nogui libreoffice-calc-nogui")
 OCRMYPDF = ("ocrmypdf", "ocrmypdf tesseract-ocr-vie")
@@ -25,19 +29,38 @@ def require(tool: tuple[str, str]) -> str:
 
 
 def run(command: list[str], timeout: float, what: str) -> subprocess.CompletedProcess:
-    """Run a tool; a hang past ``timeout`` is killed and reported, never waited for forever."""
+    """Run a tool; a hang past ``timeout`` is killed and reported, never waited for forever.
+
+    The tool runs in its own process group and the whole group is killed: ``soffice`` is a
+    script that starts ``soffice.bin``, which would outlive a kill of the script alone."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          start_new_session=True,
+                          env={**os.environ, "HOME": tempfile.gettempdir()}) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            log.warning("%s timed out after %.1f s and was killed: %s", what, timeout, command[0])
+            raise IntakeError(f"{what} quá thời gian ({timeout:g} giây); đã dừng.") from None
+        except BaseException:
+            _kill_group(process)
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
     try:
-        return subprocess.run(command, capture_output=True, timeout=timeout, check=False,
-                              env={**os.environ, "HOME": tempfile.gettempdir()})
-    except subprocess.TimeoutExpired:
-        raise IntakeError(f"{what} quá thời gian ({timeout:.0f} giây); đã dừng.") from None
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate()
 
 
 def libreoffice_to_pdf(source: Path, timeout: float = 120) -> bytes:
     """Convert a DOC/DOCX/XLS/XLSX file to PDF with LibreOffice headless (own profile per run,
     so parallel conversions do not lock each other)."""
     soffice = require(LIBREOFFICE)
-    with tempfile.TemporaryDirectory(prefix="lo-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="lo-", dir=source.parent) as tmp:
         profile = Path(tmp) / "profile"
         result = run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
                       "--norestore", "--convert-to", "pdf", "--outdir", tmp, str(source)],
@@ -52,7 +75,7 @@ def libreoffice_to_pdf(source: Path, timeout: float = 120) -> bytes:
 def ocr_pdf(source: Path, timeout: float = 600) -> bytes:
     """Add a text layer to a scanned PDF with ocrmypdf and tesseract's Vietnamese data."""
     ocrmypdf = require(OCRMYPDF)
-    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ocr-", dir=source.parent) as tmp:
         out = Path(tmp) / "ocr.pdf"
         result = run([ocrmypdf, "--language", "vie+eng", "--skip-text", "--output-type", "pdf",
                       "--quiet", str(source), str(out)], timeout, "Nhận dạng chữ (OCR)")

@@ -7,7 +7,6 @@ publishing at once exactly one succeeds, and a failure at any step leaves the is
 """
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from print_templates import Masthead
 from ..extensions import db
 from ..models import Document, Issue, IssueEntry, IssueNumber, Role, User
 from ..models.types import utcnow
-from ..storage import get_store
+from ..recovery import checkpoint
+from ..storage import get_store, work_dir
 from .audit import record
 from .signing import sign_issue_pdf
 
@@ -175,11 +175,9 @@ def compose(issue: Issue, actor: User | None) -> None:
     first_page = _first_page(issue)
     spec = IssueSpec(issue.year, tuple(issue.number_list), issue.date, tuple(documents),
                      first_page=first_page, public_url=public_issue_url(issue))
-    work = Path(current_app.instance_path) / "tmp"
-    work.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=work, prefix="compose-") as tmp:
+    with work_dir("compose") as tmp:
         try:
-            result = compose_issue(spec, masthead(), Path(tmp) / "issue.pdf")
+            result = compose_issue(spec, masthead(), tmp / "issue.pdf")
         except CompositionError as error:
             raise IssueWorkflowError(str(error)) from None
         blob = store.put_file(result.path)
@@ -234,10 +232,12 @@ def return_to_draft(issue: Issue, actor: User) -> None:
     db.session.commit()
 
 
-def publish(issue: Issue, actor: User | None, *, fault_hook=None) -> None:
+def publish(issue: Issue, actor: User | None) -> None:
     """Freeze the issue, its PDF and hash, and mark its documents published with their pages.
 
-    ``fault_hook(step)`` lets tests fail the work at a chosen step."""
+    One transaction: a kill at any point leaves the issue approved and unpublished, or
+    published with all its documents; the search index follows through the outbox. The
+    signed edition is stored first: a kill right after it leaves only an unreferenced file."""
     issue_id = issue.id
     if issue.state == "published":
         raise IssueWorkflowError(f"{issue.label}/{issue.year} đã phát hành.")
@@ -247,8 +247,7 @@ def publish(issue: Issue, actor: User | None, *, fault_hook=None) -> None:
     if not issue.pdf_sha256 or store.hash_of(issue.pdf_sha256) != issue.pdf_sha256:
         raise IssueWorkflowError("Tệp PDF đã duyệt bị thiếu hoặc sai mã băm; cần dàn trang lại.")
     signed = sign_edition(issue)  # the store keeps it; nothing in the database yet
-    if fault_hook:
-        fault_hook("signed")
+    checkpoint("publish.signed")
     before = issue.audit_state()
     try:
         moved = db.session.execute(
@@ -262,9 +261,8 @@ def publish(issue: Issue, actor: User | None, *, fault_hook=None) -> None:
             if entry.document.state == "published":
                 raise IssueWorkflowError(f"Văn bản {entry.document.notation} đã đăng ở số khác.")
             entry.document.state = "published"
-        if fault_hook:
-            fault_hook("documents")
         db.session.flush()
+        checkpoint("publish.flushed")
         db.session.expire(issue)
         record("issue.publish", "issue", issue_id, before=before, after=issue.audit_state(),
                actor=actor)

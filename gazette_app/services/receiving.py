@@ -8,8 +8,8 @@ that is refused, and a group of files sent as one document is refused as a whole
 from __future__ import annotations
 
 import io
+import logging
 import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -31,12 +31,14 @@ from ..jobs import FAILURE_HOOKS, JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, DocumentRelation, Job, Receipt, User
 from ..models.types import LOCAL_ZONE
 from ..notation import NotationError, parse_notation
+from ..recovery import checkpoint
 from ..schemas import DocumentFieldsSchema, Text, _non_empty
-from ..storage import get_store
+from ..storage import get_store, storage_failure, work_dir
 from ..vocabulary import STATUS_LABELS
 from .audit import record
 from .records import add_checked, build_document, get_or_create_issuer
 
+log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 2_000_000  # text kept for search; a longer body is cut, never refused
 RELATION_KINDS = {
     "amends": "Sửa đổi, bổ sung",
@@ -120,9 +122,17 @@ def receive(files: list[tuple[str | None, bytes]], *, together: bool = False,
                 result.refused.append((item[0], "Tệp Excel chỉ tiếp nhận làm phụ lục: gửi cùng "
                                                 "tệp văn bản chính và chọn “các tệp là một văn "
                                                 "bản”."))
-    for group in groups:
-        result.receipts.append(_store_group(group, actor, channel))
-    db.session.commit()
+    try:
+        for group in groups:
+            result.receipts.append(_store_group(group, actor, channel))
+        checkpoint("receive.stored")
+        db.session.commit()
+    except OSError as error:  # disk full, store unreachable: nothing is received
+        db.session.rollback()
+        log.error("Could not store received files: %s", error)
+        result.receipts = []
+        result.refused += [(name, storage_failure(error)) for group in groups
+                           for name, _, _ in group]
     return result
 
 
@@ -172,8 +182,7 @@ def _process(receipt: Receipt, progress: Progress) -> None:
     config = current_app.config
     main = receipt.main_file
     notes = []
-    with tempfile.TemporaryDirectory(prefix="receive-") as tmp:
-        folder = Path(tmp)
+    with work_dir("receive") as folder:
         pdf = _as_pdf(main, folder, progress, 15)
         texts = page_texts(read_pdf(pdf))
         if needs_ocr(texts):

@@ -3,10 +3,8 @@ manifest, and verify years later that every stored file is present and unaltered
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -18,7 +16,8 @@ from ..extensions import db
 from ..jobs import JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, Issue, Job, Receipt, User, Verification, Volume
 from ..models.types import utcnow
-from ..storage import get_store
+from ..recovery import checkpoint
+from ..storage import get_store, work_dir
 from .audit import record
 from .issues import masthead
 
@@ -92,11 +91,13 @@ def build_volume(year: int, quarter: int, *, double_sided: bool | None = None,
     if progress:
         progress(10, f"Đang ghép {len(spec.issues)} số Công báo")
     store = get_store()
-    with tempfile.TemporaryDirectory(prefix="volume-") as tmp:
-        built = build_volume_pdf(spec, masthead(), Path(tmp) / "volume.pdf")
+    with work_dir("volume") as tmp:
+        built = build_volume_pdf(spec, masthead(), tmp / "volume.pdf")
+        checkpoint("volume.built")
         if progress:
             progress(80, "Đang lưu tập và bản kê")
         pdf = store.put_file(built.path)
+    checkpoint("volume.stored")
     built.manifest["pdf_sha256"] = pdf.sha256
     built.manifest["built_at"] = utcnow().isoformat()
     manifest = store.put_bytes(json.dumps(built.manifest, ensure_ascii=False, indent=1,
@@ -115,6 +116,7 @@ def build_volume(year: int, quarter: int, *, double_sided: bool | None = None,
     volume.issues = [db.session.get(Issue, int(issue.key)) for issue in spec.issues]
     db.session.flush()
     record("volume.build", "volume", volume.id, before=before, after=_audit(volume), actor=actor)
+    checkpoint("volume.flushed")
     db.session.commit()
     return VolumeResult(volume, built)
 

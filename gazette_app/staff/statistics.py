@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from flask import Response, current_app, render_template, request, send_file
 
 from print_templates.report import build_statistics_report
 
 from ..services.statistics import build_report, quarter_bounds
+from ..storage import work_dir
 from .views import bp
 
 QUARTERS = ("I", "II", "III", "IV")
@@ -50,8 +49,8 @@ def statistics_csv():
 def statistics_pdf():
     year, quarter, report = _period()
     province = current_app.config["GAZETTE_PROVINCE"]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "report.pdf"
+    with work_dir("report") as tmp:
+        path = tmp / "report.pdf"
         build_statistics_report(path, f"BÁO CÁO CÔNG BÁO TỈNH {province.upper()}",
                                 f"{report.label} (từ {report.start:%d/%m/%Y} đến hết "
                                 f"ngày trước {report.end:%d/%m/%Y})", report.rows())
