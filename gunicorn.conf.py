@@ -20,3 +20,6 @@ limit_request_fields = 100
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GAZETTE_LOG_LEVEL", "info").lower()
+# The access log names the request id the app returns (X-Request-ID), to match the app's lines.
+access_log_format = ('%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" '
+                     'request_id=%({x-request-id}o)s')

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -21,8 +22,13 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
-    logging.basicConfig(level=app.config["LOG_LEVEL"],
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from . import logs, security
+    logs.init_app(app)  # first: every later before_request logs with the request id
+    security.init_app(app)
+    if not os.environ.get("GAZETTE_SECRET_KEY") and not (app.debug or app.testing):
+        logging.getLogger(__name__).warning(
+            "GAZETTE_SECRET_KEY is not set: using the key generated in %s/secret_key; in "
+            "production give it from the environment (the same on every server)", instance)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,

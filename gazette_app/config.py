@@ -39,6 +39,8 @@ def _secret_key(instance: Path) -> str:
 def from_environment(instance: Path) -> dict:
     """The configuration mapping for ``app.config``."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'gazette.sqlite3'}"
+    public_url = os.environ.get("GAZETTE_PUBLIC_URL", "http://127.0.0.1:5000")
+    secure = _bool("GAZETTE_SECURE_COOKIES", public_url.startswith("https://"))
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -49,12 +51,19 @@ def from_environment(instance: Path) -> dict:
         "PASSWORD_MIN_LENGTH": int(os.environ.get("GAZETTE_PASSWORD_MIN_LENGTH", "10")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool("GAZETTE_SECURE_COOKIES", False),
+        "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # A staff session ends after this long at the latest, or after the idle time unused.
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("GAZETTE_SESSION_MINUTES", "480")) * 60,
+        "SESSION_IDLE_MINUTES": int(os.environ.get("GAZETTE_SESSION_IDLE_MINUTES", "60")),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are believed (nginx: 1).
+        "TRUSTED_PROXIES": int(os.environ.get("GAZETTE_TRUSTED_PROXIES", "0")),
+        "LOG_FORMAT": os.environ.get("GAZETTE_LOG_FORMAT", "text"),  # or json
         "PAGE_SIZE": 50,
         "MAX_CONTENT_LENGTH": int(os.environ.get("GAZETTE_MAX_UPLOAD_MB", "200")) * 1024 * 1024,
-        "GAZETTE_PUBLIC_URL": os.environ.get("GAZETTE_PUBLIC_URL", "http://127.0.0.1:5000"),
+        "GAZETTE_PUBLIC_URL": public_url,
         "GAZETTE_PAGE_NUMBERING": os.environ.get("GAZETTE_PAGE_NUMBERING", "issue"),
         "GAZETTE_MASTHEAD": os.environ.get("GAZETTE_MASTHEAD", ""),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),  # rate-limit counters, job wake-ups
@@ -66,6 +75,7 @@ def from_environment(instance: Path) -> dict:
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "tantivy"),
         # The content-addressed file store; on several servers, one shared path (NFS).
         "FILE_STORE": os.environ.get("GAZETTE_STORE") or str(instance / "store"),
+        "MIN_FREE_MB": int(os.environ.get("GAZETTE_MIN_FREE_MB", "500")),  # /readyz fails below
         # Public searches are counted for the statistics in batches (one insert per batch).
         "SEARCH_LOG_BATCH": int(os.environ.get("GAZETTE_SEARCH_LOG_BATCH", "50")),
         "SEARCH_LOG_SECONDS": float(os.environ.get("GAZETTE_SEARCH_LOG_SECONDS", "5")),

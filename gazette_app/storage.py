@@ -144,13 +144,21 @@ def get_store() -> FileStore:
     return FileStore(Path(current_app.config["FILE_STORE"]))
 
 
+def safe_download_name(name: str) -> str:
+    """A file name fit for Content-Disposition: letters (Vietnamese too), digits, ``. - _``
+    and spaces; anything else (markup, quotes, slashes, control characters) becomes "-"."""
+    cleaned = re.sub(r"[^\w .-]+", "-", name or "", flags=re.UNICODE).strip(" .-")
+    return re.sub(r"-{2,}", "-", cleaned)[-150:] or "tep"
+
+
 def send_stored(sha256: str, mimetype: str, download_name: str, *, as_attachment: bool = False,
                 max_age: int = 86400):
     """A stored file as a response: ETag is its hash (If-None-Match gives 304), and the
     browser must not guess another type than the one given."""
     from flask import send_file
     response = send_file(get_store().path(sha256), mimetype=mimetype, etag=sha256,
-                         download_name=download_name, as_attachment=as_attachment,
+                         download_name=safe_download_name(download_name),
+                         as_attachment=as_attachment,
                          max_age=max_age, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

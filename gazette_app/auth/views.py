@@ -1,13 +1,12 @@
 """Login and logout at /login and /logout."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, login_manager
 from ..models import User
+from ..security import safe_local_path, start_session
 from ..services.audit import record
 from ..services.users import authenticate, login_locked
 
@@ -16,15 +15,9 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-
-def _safe_next(target: str | None) -> str:
-    """Only paths on this site: an open redirect would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc:
-        return target
-    return url_for("staff.dashboard")
+    """The session's user; a deactivated account loses its open sessions at once."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -36,8 +29,10 @@ def login():
         user = authenticate(username, request.form.get("password", ""),
                             request.remote_addr or "")
         if user is not None:
+            start_session()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_local_path(request.args.get("next"),
+                                            url_for("staff.dashboard")))
         if login_locked(username.strip().lower(), request.remote_addr or ""):
             flash("Tài khoản tạm khoá do đăng nhập sai nhiều lần. Vui lòng thử lại sau.", "error")
             return render_template("auth/login.html"), 429

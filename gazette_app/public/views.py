@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 
 from ..extensions import db
 from ..models import Document, Issue
+from ..security import safe_local_path
 
 bp = Blueprint("public", __name__, template_folder="templates")
 
@@ -27,10 +28,7 @@ TEXT_SIZES = ("nho", "vua", "lon")
 @bp.route("/co-chu/<size>")
 def text_size(size: str):
     """Text size control without JavaScript: remembered in a cookie, then back to the page."""
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(safe_local_path(request.args.get("next"), "/"))
     if size in TEXT_SIZES:
         response.set_cookie("co_chu", size, max_age=365 * 86400, samesite="Lax",
                             httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
@@ -52,3 +50,14 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/readyz")
+def readyz():
+    """Ready to take traffic: database at this release's schema, file store writable with
+    room left, search index answering. 503 with the failing checks otherwise (a load balancer
+    sends no users to this server until it is ready; the reasons are in the log)."""
+    from ..readiness import readiness
+    checks = readiness()
+    ready = all(check == "ok" for check in checks.values())
+    return jsonify(status="ready" if ready else "not ready", checks=checks), 200 if ready else 503

@@ -1,0 +1,79 @@
+"""What every response and every staff session gets, whatever the route: security headers, an
+idle timeout, the client address as the reverse proxy saw it, and safe local redirects.
+
+The Content-Security-Policy allows no inline script or style (the templates have none; the
+one script, receive.js, is a static file), so an injected ``<script>`` would not run even if
+escaping failed somewhere. PDFs may be shown in an ``<object>`` of our own pages, so they may
+be framed by this site only; pages may not be framed at all (clickjacking).
+"""
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, flash, request, session
+from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "object-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+               "form-action 'self'")
+OTHER_POLICY = "default-src 'none'; frame-ancestors 'self'"
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def safe_local_path(target: str | None, default: str) -> str:
+    """``target`` if it is a path on this site, else ``default``: an open redirect would help
+    phishing ("//evil.example", "/\\evil.example" and "https://…" are all refused)."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and "\\" not in target and not urlsplit(target).netloc \
+            and not any(ord(c) < 32 for c in target):
+        return target
+    return default
+
+
+def _headers(response: Response) -> Response:
+    html = response.mimetype == "text/html"
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", PAGE_POLICY if html else OTHER_POLICY)
+    headers.setdefault("X-Frame-Options", "DENY" if html else "SAMEORIGIN")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.path.startswith(("/staff", "/login")):
+        headers["Cache-Control"] = "no-store"  # staff pages never stay in a shared cache
+    return response
+
+
+def _expire_idle_session() -> None:
+    """Log out a staff session unused for SESSION_IDLE_MINUTES (its cookie may live longer)."""
+    if not current_user.is_authenticated:
+        return
+    from flask import current_app
+    now, seen = int(time.time()), session.get("seen")
+    if seen and now - int(seen) > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        logout_user()
+        session.clear()
+        flash("Phiên làm việc đã hết hạn do lâu không thao tác; vui lòng đăng nhập lại.", "info")
+        return
+    if not seen or now - int(seen) > 30:  # not a new cookie on every request
+        session["seen"] = now
+
+
+def start_session() -> None:
+    """At login: a fresh session (nothing carried over from before), expiring after
+    PERMANENT_SESSION_LIFETIME at the latest."""
+    session.clear()
+    session.permanent = True
+    session["seen"] = int(time.time())
+
+
+def init_app(app: Flask) -> None:
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:  # behind nginx: the client's address and https come from its headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.before_request(_expire_idle_session)
+    app.after_request(_headers)
