@@ -1,7 +1,9 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
 Every value can be changed by the environment; the defaults suit a 2-core machine behind a
-reverse proxy (see deploy/nginx.conf.example when it exists)."""
+reverse proxy (deploy/nginx.conf.example). Workers: one per core (search runs in each); threads
+overlap database waits; timeout covers a 200 MB upload on a slow link and composing a large
+issue; the request size limit is the app's GAZETTE_MAX_UPLOAD_MB (nginx: client_max_body_size)."""
 import os
 
 bind = os.environ.get("GAZETTE_BIND", "127.0.0.1:8000")

@@ -81,6 +81,17 @@ def get_backend() -> SearchBackend:
     whoosh (embedded, pure Python) or postgres (the app's database; for several servers)."""
     backend = current_app.extensions.get("gazette_search")
     if backend is None:
+        with _BACKEND_LOCK:  # the first requests of a threaded worker arrive together
+            return _open_backend()
+    return backend
+
+
+_BACKEND_LOCK = threading.Lock()
+
+
+def _open_backend() -> SearchBackend:
+    backend = current_app.extensions.get("gazette_search")
+    if backend is None:
         kind = current_app.config["SEARCH_BACKEND"]
         folder = Path(current_app.instance_path)
         if kind == "postgres":

@@ -90,7 +90,10 @@ class TantivyBackend(SearchBackend):
         self.analyzers = analyzers()
         for name, analyzer in self.analyzers.items():  # not stored in the index: every open
             self.ix.register_tokenizer(name, analyzer)
-        version.write_text(SCHEMA_VERSION)
+        if not version.exists():  # atomically: other processes open the index meanwhile
+            tmp = version.with_name(f"schema-version.{os.getpid()}.{threading.get_ident()}")
+            tmp.write_text(SCHEMA_VERSION)
+            os.replace(tmp, version)
         self._lock = threading.Lock()
         self._seen = self._generation()
         self._vocabulary: tuple[float, set[str]] | None = None

@@ -4,68 +4,20 @@ Redis. A document published through one is found through the other; a job queued
 is run by the other's worker, woken through Redis."""
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.parse
 import urllib.request
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from gazette_app.demo.documents import DemoDocument, render_document_pdf
 from tests.conftest import PASSWORDS, postgres_database
+from tests.servers import Browser, flask as run_flask, start_gunicorn, stop
 from tests.test_api import _redis_url
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Browser:
-    """A staff member's session against one server: cookies, CSRF tokens, form posts."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=60) as answer:
-            return answer.read().decode("utf-8")
-
-    def post(self, path: str, data: dict, form_page: str) -> str:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', self.get(form_page)).group(1)
-        body = urllib.parse.urlencode({**data, "csrf_token": token}, doseq=True).encode()
-        with self.opener.open(self.base + path, data=body, timeout=120) as answer:
-            return answer.read().decode("utf-8")
-
-    def login(self, username: str, role: str) -> None:
-        page = self.post("/login", {"username": username, "password": PASSWORDS[role]}, "/login")
-        assert "Đăng xuất" in page, page[-500:]
-
-
-def _wait(url: str, server: subprocess.Popen) -> None:
-    for _ in range(300):
-        if server.poll() is not None:
-            raise AssertionError(server.stderr.read().decode()[-2000:])
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} never answered")
 
 
 def test_two_servers_share_one_database(tmp_path):
@@ -79,11 +31,7 @@ def test_two_servers_share_one_database(tmp_path):
                "WARNING", "GAZETTE_JOB_POLL_SECONDS": "30", "GAZETTE_API_RATE": "10000/minute"}
 
         def flask(instance: str, *args: str) -> str:
-            result = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT,
-                                    env={**env, "GAZETTE_INSTANCE": str(tmp_path / instance)},
-                                    capture_output=True, text=True, timeout=600)
-            assert result.returncode == 0, result.stdout + result.stderr
-            return result.stdout
+            return run_flask({**env, "GAZETTE_INSTANCE": str(tmp_path / instance)}, *args)
 
         flask("a", "db", "upgrade")
         flask("a", "demo", "--no-issues")
@@ -98,32 +46,20 @@ def test_two_servers_share_one_database(tmp_path):
         servers, bases = [], []
         try:
             for name in ("a", "b"):
-                port = _port()
-                servers.append(subprocess.Popen(
-                    [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--workers",
-                     "1", "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
-                     "wsgi:app"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                    env={**env, "GAZETTE_INSTANCE": str(tmp_path / name)}))
-                bases.append(f"http://127.0.0.1:{port}")
-                _wait(bases[-1] + "/healthz", servers[-1])
+                server, base = start_gunicorn({**env, "GAZETTE_INSTANCE": str(tmp_path / name)})
+                servers.append(server)
+                bases.append(base)
             one, other = bases
             found = urllib.request.urlopen(
                 other + "/api/v1/search?q=47/2026&issue=1&year=2026").read().decode()
             assert '"total":0' in found.replace(" ", "")  # not published yet
 
-            editor = Browser(one)
+            editor, approver = Browser(one), Browser(one)
             editor.login("lan", "editor")
+            approver.login("hoa", "approver")
             document_id = re.search(r'name="document" value="(\d+)"',
                                     editor.get("/staff/issues/new")).group(1)
-            page = editor.post("/staff/issues/new", {
-                "year": "2026", "numbers": "01", "date": "2026-08-10",
-                "document": [document_id]}, "/staff/issues/new")
-            issue = re.search(r'/staff/issues/(\d+)/compose', page).group(1)
-            editor.post(f"/staff/issues/{issue}/compose", {}, f"/staff/issues/{issue}")
-            approver = Browser(one)
-            approver.login("hoa", "approver")
-            approver.post(f"/staff/issues/{issue}/approve", {}, f"/staff/issues/{issue}")
-            page = approver.post(f"/staff/issues/{issue}/publish", {}, f"/staff/issues/{issue}")
+            page = editor.publish_issue(approver, 2026, 1, "2026-08-10", [document_id])
             assert "Đã phát hành" in page
 
             # Through the other server: found, in issue 01, and its PDF from the shared store.
@@ -144,5 +80,4 @@ def test_two_servers_share_one_database(tmp_path):
             assert "Quý III/2026" in volumes
         finally:
             for server in servers:
-                server.terminate()
-                server.wait(timeout=30)
+                stop(server)

@@ -17,7 +17,6 @@ from gazette_app.extensions import db
 from gazette_app.models import Document, User
 from gazette_app.services.documents import attach_pdf
 from gazette_app.services.records import import_records
-from tests.conftest import csrf_token
 from tests.issue_fixtures import issue_documents, records
 
 ADMIN_ONLY = {"staff.users", "staff.update_account"}

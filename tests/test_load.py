@@ -1,0 +1,139 @@
+"""Load while publishing: gunicorn (2 workers) on loopback serves 60 s of mixed public traffic
+from wrk (searches, document pages, PDF downloads, issue pages; 16 connections) while two staff
+members create, compose, approve and publish an issue through the staff pages. No answer may be
+a server error (gunicorn's access log is read, status by status), the publication must succeed
+and be found at once, and the p95 latency is reported. GAZETTE_LOAD_SECONDS shortens the run
+for a quick local check."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import threading
+import time
+import urllib.request
+from collections import Counter
+from datetime import date
+from urllib.parse import quote
+
+import pytest
+
+from tests.conftest import PASSWORDS
+from tests.servers import Browser, flask, start_gunicorn, stop
+
+pytestmark = pytest.mark.slow
+SECONDS = int(os.environ.get("GAZETTE_LOAD_SECONDS", "60"))
+QUERIES = ["quy hoach", "ngân sách", "47/2026/QĐ-UBND", "bo nhiem", "giáo dục", "dat dai",
+           "nghị quyết hội đồng", "phí lệ phí", "xa phieng khoai", "thu tuc hanh chinh"]
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%f %%f %%f\\n", summary.requests,
+    summary.duration / 1e6, latency:percentile(50.0) / 1000.0,
+    latency:percentile(95.0) / 1000.0))
+end
+"""
+
+
+def _paths(database: str) -> list[str]:
+    """The mixed traffic: what citizens and the app ask for, from the demo's real records."""
+    with sqlite3.connect(database) as db:
+        documents = [row[0] for row in db.execute(
+            "SELECT id FROM documents WHERE state = 'published' ORDER BY id LIMIT 40")]
+        files = db.execute("SELECT document_id, id FROM document_files WHERE role = 'pdf' "
+                           "AND document_id IN (SELECT id FROM documents WHERE state = "
+                           "'published') ORDER BY id LIMIT 20").fetchall()
+        issues = db.execute("SELECT i.year, min(n.number) FROM issues i JOIN issue_numbers n "
+                            "ON n.issue_id = i.id WHERE i.state = 'published' "
+                            "GROUP BY i.id").fetchall()
+    paths = [f"/tim-kiem?q={quote(q)}" for q in QUERIES]
+    paths += [f"/api/v1/search?q={quote(q)}" for q in QUERIES]
+    paths += [f"/van-ban/{d}" for d in documents] + [f"/api/v1/documents/{d}" for d in documents]
+    paths += [f"/van-ban/{d}/tep/{f}?tai=1" for d, f in files]
+    paths += [f"/cong-bao/{y}/{n}" for y, n in issues] + [f"/cong-bao/{y}/{n}.pdf"
+                                                           for y, n in issues[:3]]
+    paths += ["/", "/cong-bao", "/feeds/van-ban.atom"]
+    assert documents and files and issues
+    return paths
+
+
+def test_public_load_while_staff_publish(tmp_path, capsys):
+    if shutil.which("wrk") is None:
+        pytest.fail("wrk is missing: `make test` installs the Debian package wrk")
+    instance = tmp_path / "instance"
+    env = {**os.environ, "GAZETTE_INSTANCE": str(instance), "GAZETTE_LOG_LEVEL": "WARNING",
+           "GAZETTE_API_RATE": "10000000 per minute", "GAZETTE_SECRET_KEY": "load-test-key",
+           "GAZETTE_JOB_RUNNER": "thread"}
+    env.pop("DATABASE_URL", None)
+    flask(env, "db", "upgrade")
+    flask(env, "demo")
+    for name, role in (("lan", "editor"), ("hoa", "approver")):
+        flask({**env, "GAZETTE_USER_PASSWORD": PASSWORDS[role]}, "create-user", "--username",
+              name, "--role", role)
+    database = str(instance / "gazette.sqlite3")
+    with sqlite3.connect(database) as db:
+        waiting = db.execute("SELECT id, notation FROM documents WHERE state != 'published' "
+                             "AND state != 'withdrawn' ORDER BY issued DESC LIMIT 3").fetchall()
+        number = db.execute("SELECT max(number) FROM issue_numbers JOIN issues ON issues.id = "
+                            "issue_numbers.issue_id WHERE issues.year = 2026").fetchone()[0] + 1
+    assert waiting, "the demo leaves documents to publish"
+    from gazette_app.demo.documents import DemoDocument, render_document_pdf
+    for document_id, notation in waiting:
+        pdf = render_document_pdf(tmp_path / f"{document_id}.pdf", DemoDocument(
+            notation, "UBND tỉnh", "Quyết định", "Văn bản đăng trong lúc tải nặng",
+            date(2026, 11, 1), "Chủ tịch UBND"), 3)
+        flask(env, "attach-pdf", str(document_id), str(pdf))
+
+    script = tmp_path / "mixed.lua"
+    script.write_text(WRK_SCRIPT % ", ".join(f'"{p}"' for p in _paths(database)))
+    access_log = tmp_path / "access.log"
+    server_log = tmp_path / "server.log"
+    server, base = start_gunicorn(env, workers=2, access_log=str(access_log),
+                                  error_log=server_log)
+    try:
+        load = subprocess.Popen(["wrk", "-t", "2", "-c", "16", "-d", f"{SECONDS}s", "--latency",
+                                 "-s", str(script), base], stdout=subprocess.PIPE, text=True)
+        published: dict = {}
+
+        def publish() -> None:
+            time.sleep(min(10, SECONDS / 4))  # into the thick of the load
+            start = time.perf_counter()
+            editor, approver = Browser(base), Browser(base)
+            editor.login("lan", "editor")
+            approver.login("hoa", "approver")
+            published["page"] = editor.publish_issue(approver, 2026, number,
+                                                     date.today().isoformat(),
+                                                     [str(d) for d, _ in waiting])
+            published["seconds"] = time.perf_counter() - start
+
+        staff = threading.Thread(target=publish)
+        staff.start()
+        output, _ = load.communicate(timeout=SECONDS + 120)
+        staff.join(timeout=300)
+        found = urllib.request.urlopen(
+            f"{base}/api/v1/search?year=2026&issue={number}").read().decode()
+    finally:
+        stop(server)
+
+    assert "Đã phát hành" in published.get("page", ""), "the publication did not succeed"
+    for _, notation in waiting:
+        assert notation.replace("/", "\\/") in found or notation in found
+    statuses = Counter(re.findall(r'" (\d{3}) ', access_log.read_text()))
+    errors = {code: n for code, n in statuses.items() if code.startswith("5")}
+    requests_, seconds, p50, p95 = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+)",
+                                             output).groups()
+    line = (f"load: {requests_} requests in {float(seconds):.0f} s "
+            f"({int(requests_) / float(seconds):.0f}/s), p50 {float(p50):.1f} ms, "
+            f"p95 {float(p95):.1f} ms, statuses {dict(statuses)}, publish took "
+            f"{published['seconds']:.1f} s")
+    with capsys.disabled():  # reported in the run's output, passed or not
+        print(f"\n{line}")
+    assert not errors, line + "\n" + server_log.read_text()[-3000:]
+    assert sum(statuses.values()) >= int(requests_) > 0
