@@ -6,9 +6,7 @@ The instance is a temporary copy of the demo (367 real records); the API's rate 
 for the run, since one client sending thousands of requests a second is what it exists to stop."""
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -22,24 +20,9 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import wrk  # noqa: E402
 from bench.common import machine, report  # noqa: E402
 from bench.corpus import queries  # noqa: E402
-
-WRK_SCRIPT = """
-local paths = {%s}
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %%d %%f %%f %%d %%d %%d %%d %%d\\n", summary.requests,
-    summary.duration / 1e6, latency:percentile(95.0) / 1000.0, e.connect, e.read, e.write,
-    e.status, e.timeout))
-end
-"""
-
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -90,25 +73,18 @@ def main() -> None:
                  "/api/v1/search?q=quy+hoach&issuer=ubnd-tinh", "/api/v1/search?legal=true"]
             for path in paths[:20]:  # warm every worker's searcher
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}").read()
-            script = Path(tmp) / "search.lua"
-            script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
-            out = subprocess.run(["wrk", "-t2", "-c16", "-d30s", "-s", str(script),
-                                  f"http://127.0.0.1:{port}"], capture_output=True, text=True,
-                                 check=True).stdout
+            result = wrk.run(f"http://127.0.0.1:{port}", paths, seconds=30)
         finally:
             server.terminate()
             server.wait(timeout=30)
-    numbers = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) (\d+) (\d+) (\d+) (\d+) (\d+)", out)
-    requests, seconds, p95 = int(numbers[1]), float(numbers[2]), float(numbers[3])
-    errors = sum(int(numbers[i]) for i in range(4, 9))
-    report("search_api_requests", requests, "requests")
-    report("search_api_throughput_16_connections", requests / seconds, "requests/s", 300,
+    errors = sum(result.errors.values())
+    report("search_api_requests", result.requests, "requests")
+    report("search_api_throughput_16_connections", result.per_second, "requests/s", 300,
            better="higher")
-    report("search_api_p95_16_connections", p95, "ms")
+    report("search_api_p95_16_connections", result.p95_ms, "ms")
     report("search_api_errors", errors, "errors", 0)
     if errors:
-        names = ("connect", "read", "write", "status", "timeout")
-        print("# errors: " + ", ".join(f"{n} {numbers[i + 4]}" for i, n in enumerate(names)))
+        print("# errors: " + ", ".join(f"{n} {c}" for n, c in result.errors.items()))
 
 
 if __name__ == "__main__":

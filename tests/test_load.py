@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import threading
 import time
 import urllib.request
@@ -20,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
+from bench import wrk
 from tests.conftest import PASSWORDS
 from tests.servers import Browser, flask, start_gunicorn, stop
 
@@ -27,19 +27,6 @@ pytestmark = pytest.mark.slow
 SECONDS = int(os.environ.get("GAZETTE_LOAD_SECONDS", "60"))
 QUERIES = ["quy hoach", "ngân sách", "47/2026/QĐ-UBND", "bo nhiem", "giáo dục", "dat dai",
            "nghị quyết hội đồng", "phí lệ phí", "xa phieng khoai", "thu tuc hanh chinh"]
-WRK_SCRIPT = """
-local paths = {%s}
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%f %%f %%f\\n", summary.requests,
-    summary.duration / 1e6, latency:percentile(50.0) / 1000.0,
-    latency:percentile(95.0) / 1000.0))
-end
-"""
 
 
 def _paths(database: str) -> list[str]:
@@ -91,15 +78,13 @@ def test_public_load_while_staff_publish(tmp_path, capsys):
             date(2026, 11, 1), "Chủ tịch UBND"), 3)
         flask(env, "attach-pdf", str(document_id), str(pdf))
 
-    script = tmp_path / "mixed.lua"
-    script.write_text(WRK_SCRIPT % ", ".join(f'"{p}"' for p in _paths(database)))
+    paths = _paths(database)
     access_log = tmp_path / "access.log"
     server_log = tmp_path / "server.log"
     server, base = start_gunicorn(env, workers=2, access_log=str(access_log),
                                   error_log=server_log)
     try:
-        load = subprocess.Popen(["wrk", "-t", "2", "-c", "16", "-d", f"{SECONDS}s", "--latency",
-                                 "-s", str(script), base], stdout=subprocess.PIPE, text=True)
+        load = wrk.start(base, paths, SECONDS)
         published: dict = {}
 
         def publish() -> None:
@@ -115,7 +100,7 @@ def test_public_load_while_staff_publish(tmp_path, capsys):
 
         staff = threading.Thread(target=publish)
         staff.start()
-        output, _ = load.communicate(timeout=SECONDS + 120)
+        result = wrk.finish(*load, timeout=SECONDS + 120)
         staff.join(timeout=300)
         found = urllib.request.urlopen(
             f"{base}/api/v1/search?year=2026&issue={number}").read().decode()
@@ -127,13 +112,12 @@ def test_public_load_while_staff_publish(tmp_path, capsys):
         assert notation.replace("/", "\\/") in found or notation in found
     statuses = Counter(re.findall(r'" (\d{3}) ', access_log.read_text()))
     errors = {code: n for code, n in statuses.items() if code.startswith("5")}
-    requests_, seconds, p50, p95 = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+)",
-                                             output).groups()
-    line = (f"load: {requests_} requests in {float(seconds):.0f} s "
-            f"({int(requests_) / float(seconds):.0f}/s), p50 {float(p50):.1f} ms, "
-            f"p95 {float(p95):.1f} ms, statuses {dict(statuses)}, publish took "
+    line = (f"load: {result.requests} requests in {result.seconds:.0f} s "
+            f"({result.per_second:.0f}/s), p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} "
+            f"ms, statuses {dict(statuses)}, wrk errors {result.errors}, publish took "
             f"{published['seconds']:.1f} s")
     with capsys.disabled():  # reported in the run's output, passed or not
         print(f"\n{line}")
     assert not errors, line + "\n" + server_log.read_text()[-3000:]
-    assert sum(statuses.values()) >= int(requests_) > 0
+    assert sum(statuses.values()) >= result.requests > 0
+    assert result.errors["status"] == 0  # every answer 2xx or 3xx
