@@ -148,17 +148,25 @@ def index_expected() -> int:
 def repair_index() -> tuple[int, int | None]:
     """Apply the outbox; rebuild the index when a rebuild was cut short or the index does
     not hold exactly the documents it should. Returns (applied, rebuilt or None)."""
-    from .search import drain, get_backend, reindex
+    from .search import drain, reindex
     if reindex_marker().exists():
         log.warning("a search index rebuild was interrupted; rebuilding")
         return 0, reindex()
     applied = drain() if db.session.scalar(select(SearchOutbox.id).limit(1)) else 0
-    expected, held = index_expected(), get_backend().count()
-    if held != expected:
-        log.warning("search index holds %s documents, the database %s; rebuilding", held,
-                    expected)
+    if _index_differs() and (time.sleep(1) or _index_differs()):  # not a commit in flight
+        log.warning("search index does not hold the documents of the database; rebuilding")
         return applied, reindex()
     return applied, None
+
+
+def _index_differs() -> bool:
+    """The index's count differs from the database's while no index work is waiting (another
+    server may be between its commit and its index update: then the outbox is not empty)."""
+    from .search import get_backend
+    db.session.rollback()  # a fresh snapshot of the database
+    if db.session.scalar(select(SearchOutbox.id).limit(1)) is not None:
+        return False
+    return get_backend().count() != index_expected()
 
 
 def orphan_files() -> list[str]:

@@ -3,24 +3,50 @@ searched is wrapped in <mark>; everything else is HTML-escaped. Used by the back
 engine does not highlight our own analysis (tantivy indexes pre-tokenized text)."""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from html import escape
 
-from .analysis import WORD, fold, fold_word, word_spans
+from .analysis import fold, word_spans
 from .query import ParsedQuery
 
 BODY_FRAGMENT_CHARS = 240
 BODY_FRAGMENTS = 2
+# Every letter that folds to a, b, c, ...: "dat" is searched as [dDđĐ][aAàÀáÁ...][tT], so
+# the original text is scanned once by the regular expression engine, offsets unchanged.
+_LETTERS = [chr(c) for c in (*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250),
+                             *range(0x1E00, 0x1F00))]
+_VARIANTS: dict[str, set[str]] = {}
+for _letter in _LETTERS:
+    _VARIANTS.setdefault(fold(_letter).lower(), set()).add(_letter)
+LETTER_CLASS = {base: "[" + "".join(sorted(letters)) + "]" for base, letters in _VARIANTS.items()
+                if len(base) == 1}
+
+
+@lru_cache(maxsize=1024)
+def _pattern(terms: frozenset[str]) -> re.Pattern | None:
+    """One regular expression for all searched words: whole words whose folded, lower-case
+    form is a searched word's."""
+    folded = {fold(term).lower() for term in terms if term}
+    if not folded:
+        return None
+    choices = "|".join("".join(LETTER_CLASS.get(ch, re.escape(ch)) for ch in term)
+                       for term in sorted(folded, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{choices})(?!\w)")
 
 
 def _matches(text: str, terms: set[str], enough: int | None = None) -> list[tuple[int, int]]:
-    """Spans of matching words; with ``enough``, stop after that many (long bodies)."""
+    """Spans of the words whose folded form was searched; with ``enough``, stop after that
+    many (long bodies). The scan runs in the regular expression engine: a word-by-word loop
+    in Python was most of the time of a search over 100,000 documents (bench/)."""
+    pattern = _pattern(frozenset(terms))
+    if pattern is None:
+        return []
     spans = []
-    for match in WORD.finditer(text):
-        word = match.group().lower()
-        if word in terms or fold_word(word) in terms:
-            spans.append(match.span())
-            if enough is not None and len(spans) >= enough:
-                break
+    for match in pattern.finditer(text):
+        spans.append(match.span())
+        if enough is not None and len(spans) >= enough:
+            break
     return spans
 
 

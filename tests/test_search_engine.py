@@ -5,6 +5,7 @@ import threading
 from datetime import date
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from search_index.analysis import fold, index_terms, notation_forms
 from search_index.model import MAX_PAGE_SIZE, SearchQuery
@@ -214,3 +215,18 @@ def test_tantivy_analyzers_agree_with_our_folding():
     engines = analyzers()
     assert engines[WRITTEN].analyze(text) == words
     assert engines[FOLDED].analyze(text) == [fold(w) for w in words]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Quyết", "định", "ĐẤT", "đai", "của", "UBND", "tỉnh", "dat",
+                                 "47/2026/QĐ-UBND", "Điều", "1.", "khoản", "ĐỊNH,", "x"]),
+                max_size=30),
+       st.sets(st.sampled_from(["dat", "đất", "dinh", "quyết", "ubnd", "qd", "2026", "dieu"]),
+               min_size=1))
+def test_highlight_marks_exactly_the_words_whose_folded_form_was_searched(words, terms):
+    from search_index.analysis import WORD, fold_word
+    from search_index.highlight import _matches
+    text = " ".join(words)
+    folded = {fold_word(t).lower() for t in terms}
+    expected = [m.span() for m in WORD.finditer(text) if fold_word(m.group().lower()) in folded]
+    assert _matches(text, terms) == expected

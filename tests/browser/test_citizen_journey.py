@@ -13,6 +13,9 @@ def test_citizen_and_staff_journey(app, runner, live_server, browser, screenshot
         context = browser.new_context(viewport={"width": width, "height": 900},
                                       accept_downloads=True)
         page = context.new_page()
+        blocked = []  # the Content-Security-Policy must block nothing the site itself uses
+        page.on("console", lambda message: blocked.append(message.text)
+                if "Content Security Policy" in message.text else None)
         page.goto(f"{live_server}/")
         page.screenshot(path=str(screenshot_dir / f"home-{name}.png"))
         page.fill("#q", "phe chuan ket qua bau chu tich hoi dong nhan dan xa phieng khoai")
@@ -40,6 +43,7 @@ def test_citizen_and_staff_journey(app, runner, live_server, browser, screenshot
         page.wait_for_timeout(3200)  # people take a few seconds; bots post at once
         page.click("text=Gửi góp ý")
         assert "Cảm ơn bạn đã góp ý" in page.inner_text("main")
+        assert blocked == []
         context.close()
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
