@@ -212,7 +212,7 @@ def start_embedded_worker(app: Flask) -> threading.Thread | None:
 def recover_at_start() -> None:
     """What a crashed process left is put right before this worker takes jobs."""
     from .recovery import recover
-    report = recover()
+    report = recover(find_orphans=False)
     if report.changed:
         log.warning("recovery at start: %s", "; ".join(report.lines()))
 

@@ -5,6 +5,7 @@ import logging
 import os
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -18,9 +19,15 @@ from .storage import get_store
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=1)
+def schema_head() -> str:
+    """The migration this release needs (read once: the files do not change while serving)."""
+    return ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_current_head()
+
+
 def _database() -> str:
     revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    head = ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_current_head()
+    head = schema_head()
     if revision != head:
         return f"schema at {revision}, this release needs {head}: run `flask db upgrade`"
     return "ok"

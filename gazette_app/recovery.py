@@ -191,15 +191,17 @@ def move_orphans(names: list[str], min_age: float) -> list[str]:
     return moved
 
 
-def recover(*, temporary_age: float = 6 * 3600, move_unreferenced: bool = False,
-            orphan_age: float = 86400) -> RecoveryReport:
-    """Put right what killed processes left (see the module's docstring)."""
+def recover(*, temporary_age: float = 6 * 3600, find_orphans: bool = True,
+            move_unreferenced: bool = False, orphan_age: float = 86400) -> RecoveryReport:
+    """Put right what killed processes left (see the module's docstring). Unreferenced files
+    are harmless, and finding them reads the whole store: a worker's start skips it."""
     report = RecoveryReport()
     report.temporary_removed = remove_temporary(temporary_age)
     report.jobs_requeued = requeue_dead_workers(
         timedelta(seconds=current_app.config["JOB_STALE_SECONDS"]))
     report.index_applied, report.index_rebuilt = repair_index()
-    report.orphans = orphan_files()
+    if find_orphans or move_unreferenced:
+        report.orphans = orphan_files()
     if move_unreferenced:
         report.orphans_moved = move_orphans(report.orphans, orphan_age)
     return report

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import flask_migrate
 from flask import current_app
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import inspect, text
 
 from ..extensions import db
 from ..models.types import utcnow
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 SNAPSHOT = re.compile(r"^gazette-\d{8}T\d{6}Z$")
 SQLITE_FILE, PG_FILE, MANIFEST = "gazette.sqlite3", "gazette.pgdump", "manifest.json"
-SKIPPED_TABLES = {"alembic_version"}
 
 
 class BackupError(RuntimeError):
@@ -215,11 +214,10 @@ def read_snapshot(source: Path) -> tuple[Path, dict]:
 
 def instance_is_empty() -> bool:
     """No row in any table of the app and no file in the store."""
-    tables = set(inspect(db.engine).get_table_names()) - SKIPPED_TABLES
+    present = set(inspect(db.engine).get_table_names())
     with db.engine.connect() as connection:
-        for table in tables & set(_tables()):
-            if connection.execute(select(func.count()).select_from(text(f'"{table}"'))).scalar():
-                return False
+        if any(_counts(connection, [t for t in _tables() if t in present]).values()):
+            return False
     return not get_store().names()
 
 
