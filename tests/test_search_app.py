@@ -150,20 +150,20 @@ def test_search_page_without_javascript_escapes_metadata(app, client):
     assert client.get("/tim-kiem?q=%22&page=abc&year=x").status_code == 200
 
 
-@pytest.mark.postgres_only
-def test_postgres_search_backend_in_the_app(app, client):
-    app.config["SEARCH_BACKEND"] = "postgres"
+def _search_the_demo_with(app, client, backend: str) -> None:
+    """The demo loaded with SEARCH_BACKEND=``backend``, searched through the API."""
+    app.config["SEARCH_BACKEND"] = backend
     app.extensions.pop("gazette_search", None)
     _load_demo(app)
     data = client.get("/api/v1/search?q=quy+hoach+chung+xa+chieng+hac").get_json()
     assert data["total"] >= 1 and data["results"][0]["notation"] == "1218/QĐ-UBND"
     assert "<mark>" in data["results"][0]["highlights"]["abstract"]
+
+
+@pytest.mark.postgres_only
+def test_postgres_search_backend_in_the_app(app, client):
+    _search_the_demo_with(app, client, "postgres")
 
 
 def test_whoosh_remains_an_embedded_option(app, client):
-    app.config["SEARCH_BACKEND"] = "whoosh"
-    app.extensions.pop("gazette_search", None)
-    _load_demo(app)
-    data = client.get("/api/v1/search?q=quy+hoach+chung+xa+chieng+hac").get_json()
-    assert data["total"] >= 1 and data["results"][0]["notation"] == "1218/QĐ-UBND"
-    assert "<mark>" in data["results"][0]["highlights"]["abstract"]
+    _search_the_demo_with(app, client, "whoosh")
