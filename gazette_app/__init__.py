@@ -59,6 +59,8 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     init_errors(app)
 
     from . import cli, jobs, search, templating
+    from .services import freeze
+    freeze.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
     templating.init_app(app)

@@ -91,10 +91,9 @@ def demo_command(issues: bool) -> None:
     _run_import(DEMO_RECORDS)
     username, password = ensure_demo_admin()
     if issues:
-        from .demo.gazette import attach_demo_pdfs, bind_demo_volumes, publish_demo_issues
-        click.echo(f"document PDFs generated: {attach_demo_pdfs()}")
+        from .demo.gazette import bind_demo_volumes, replay_year
         admin = db.session.scalar(select(User).where(User.username == username))
-        for label in publish_demo_issues(admin):
+        for label in replay_year(admin):
             click.echo(f"published {label}")
         for label in bind_demo_volumes(admin):
             click.echo(f"volume bound: {label}")
@@ -149,10 +148,10 @@ def reindex_command() -> None:
     """Rebuild the search index from the database."""
     from sqlalchemy import func
 
-    from .models import Document
+    from .models import Document, public_documents
     from .search import reindex
     total = db.session.scalar(select(func.count()).select_from(Document)
-                              .where(Document.state != "withdrawn"))
+                              .where(public_documents()))
     with click.progressbar(length=total, label="reindex", show_pos=True) as bar:
         indexed = reindex(progress=bar.update)
     click.echo(f"indexed {indexed} documents with {current_app.config['SEARCH_BACKEND']}")

@@ -1,6 +1,6 @@
 """Command line of the issue workflow, for scripts:
 
-compose-issue, approve-issue, publish-issue, issue-pdf, attach-pdf.
+compose-issue, approve-issue, unapprove-issue, publish-issue, issue-pdf, attach-pdf.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .extensions import db
 from .models import Document, Issue, User
 from .services import issues as workflow
 from .services.documents import UploadError, attach_pdf
+from .services.freeze import DocumentFrozen
 from .storage import get_store
 
 
@@ -104,6 +105,22 @@ def approve_issue_command(year, number, username):
     click.echo(f"approved {issue.label}/{year}")
 
 
+@click.command("unapprove-issue")
+@click.option("--year", type=int, required=True)
+@click.option("--number", type=int, required=True)
+@click.option("--by", "username", required=True, help="the approver's account")
+@click.option("--reason", required=True, help="why the approval is withdrawn (audited)")
+@with_appcontext
+def unapprove_issue_command(year, number, username, reason):
+    """Return an approved issue to draft so that it and its documents can change again."""
+    issue = _issue(year, number)
+    try:
+        workflow.return_to_draft(issue, _user(username), reason)
+    except workflow.IssueWorkflowError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"returned {issue.label}/{year} to draft")
+
+
 @click.command("publish-issue")
 @click.option("--year", type=int, required=True)
 @click.option("--number", type=int, required=True)
@@ -157,10 +174,11 @@ def attach_pdf_command(document, path):
     target = _document(document)
     try:
         stored = attach_pdf(target, path.read_bytes(), path.name)
-    except UploadError as error:
+    except (UploadError, DocumentFrozen) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"attached {stored.filename} ({stored.page_count} pages) to {target.notation}")
 
 
-COMMANDS = (compose_issue_command, approve_issue_command, publish_issue_command,
+COMMANDS = (compose_issue_command, approve_issue_command, unapprove_issue_command,
+            publish_issue_command,
             issue_pdf_command, attach_pdf_command)

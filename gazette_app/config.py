@@ -8,6 +8,9 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .clock import parse_dates
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +24,16 @@ def _bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _zone_name(name: str) -> str:
+    """A time zone the system knows, else a clear refusal naming the setting."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"GAZETTE_TIMEZONE: unknown time zone {name!r} "
+                         "(for example Asia/Ho_Chi_Minh)") from None
+    return name
 
 
 def _secret_key(instance: Path) -> str:
@@ -97,4 +110,15 @@ def from_environment(instance: Path) -> dict:
         "DUE_SOON_DAYS": int(os.environ.get("GAZETTE_DUE_SOON_DAYS", "1")),
         # Quarterly volumes printed on both sides: every issue starts on a right-hand page.
         "VOLUME_DOUBLE_SIDED": _bool("GAZETTE_VOLUME_DOUBLE_SIDED", True),
+        # The gazette's clock and calendar (gazette_app/clock.py): "today" is a day in this zone;
+        # working days skip Vietnam's public holidays and the announced days off, and count the
+        # announced make-up working days (ISO dates, comma-separated).
+        "GAZETTE_TIMEZONE": _zone_name(os.environ.get("GAZETTE_TIMEZONE", "Asia/Ho_Chi_Minh")),
+        "GAZETTE_DAYS_OFF": parse_dates(os.environ.get("GAZETTE_DAYS_OFF", ""),
+                                        "GAZETTE_DAYS_OFF"),
+        "GAZETTE_EXTRA_WORKING_DAYS": parse_dates(
+            os.environ.get("GAZETTE_EXTRA_WORKING_DAYS", ""), "GAZETTE_EXTRA_WORKING_DAYS"),
+        # Registered documents public before their issue is published (marked "chưa đăng
+        # Công báo"). Off: the public sees only what a published issue carries.
+        "SHOW_UNPUBLISHED": _bool("GAZETTE_SHOW_UNPUBLISHED", False),
     }

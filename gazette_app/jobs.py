@@ -210,11 +210,15 @@ def start_embedded_worker(app: Flask) -> threading.Thread | None:
 
 
 def recover_at_start() -> None:
-    """What a crashed process left is put right before this worker takes jobs."""
+    """What a crashed process left is put right before this worker takes jobs; then the
+    validity of every document is brought to today (a midnight may have passed while no
+    worker ran) and the next midnight's refresh is queued."""
     from .recovery import recover
+    from .services.statuses import ensure_scheduled
     report = recover(find_orphans=False)
     if report.changed:
         log.warning("recovery at start: %s", "; ".join(report.lines()))
+    ensure_scheduled()
 
 
 def _safely(function) -> None:
@@ -228,7 +232,7 @@ def _safely(function) -> None:
 def init_app(app: Flask) -> None:
     """Start this process's embedded worker with the first request (never in CLI commands,
     which may run before the tables exist)."""
-    from .services import receiving, volumes  # noqa: F401  (register their jobs)
+    from .services import receiving, statuses, volumes  # noqa: F401  (register their jobs)
 
     @app.before_request
     def _start_worker_once() -> None:

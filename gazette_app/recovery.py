@@ -33,7 +33,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from .extensions import db
-from .models import Document, Job, SearchOutbox
+from .models import Document, Job, SearchOutbox, public_documents
 from .storage import get_store, owner_of, work_root
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def reindex_marker() -> Path:
 
 def index_expected() -> int:
     return db.session.scalar(select(func.count()).select_from(Document)
-                             .where(Document.state != "withdrawn"))
+                             .where(public_documents()))
 
 
 def repair_index() -> tuple[int, int | None]:

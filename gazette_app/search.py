@@ -4,7 +4,10 @@ keeping the index in step with the database.
 Any flush that changes a search-relevant attribute of a Document writes a row to the search
 outbox in the same transaction; after the commit the outbox is drained into the index. If the
 process dies in between, the rows are still there: the next commit, ``flask search-sync`` or
-``flask reindex`` completes the work. Withdrawn documents are removed from the index.
+``flask reindex`` completes the work. The index holds only public documents
+(``models.public_documents``: published in an issue, not withdrawn, not flagged), so every
+count, facet and suggestion of a search is about what the public may see: a document enters
+the index when its issue is published and leaves it when it stops being public.
 """
 from __future__ import annotations
 
@@ -23,12 +26,12 @@ from search_index.backend import SearchBackend
 from search_index.model import SearchDocument
 
 from .extensions import db
-from .models import Document, IssueEntry, SearchLog, SearchOutbox
+from .models import Document, IssueEntry, SearchLog, SearchOutbox, public_documents
 from .models.types import utcnow
 
 log = logging.getLogger(__name__)
 SEARCH_ATTRIBUTES = ("notation", "abstract", "body_text", "issuer_id", "doc_type", "legal",
-                     "signer", "field", "status", "issued", "year", "state")
+                     "signer", "field", "status", "issued", "year", "state", "review")
 DRAIN_BATCH = 2000
 
 
@@ -144,7 +147,7 @@ def drain() -> int:
             ids = sorted({row.document_id for row in rows})
             documents = session.scalars(select(Document).where(Document.id.in_(ids))
                                         .options(selectinload(Document.issuer))).all()
-            keep = [d for d in documents if d.state != "withdrawn"]
+            keep = [d for d in documents if d.is_public]
             entries = _entries(session, [d.id for d in keep])
             backend.index(to_search_document(d, entries.get(d.id)) for d in keep)
             gone = set(ids) - {d.id for d in keep}
@@ -173,7 +176,7 @@ def reindex(progress=None) -> int:
         last_id = 0
         while True:
             documents = session.scalars(select(Document).where(
-                Document.id > last_id, Document.state != "withdrawn").order_by(Document.id)
+                Document.id > last_id, public_documents()).order_by(Document.id)
                 .limit(DRAIN_BATCH).options(selectinload(Document.issuer))).all()
             if not documents:
                 break

@@ -8,7 +8,7 @@ from flask import Flask, request, url_for
 from search_index.analysis import slugify
 
 from .models import Role
-from .models.types import LOCAL_ZONE
+from . import clock
 
 
 
@@ -18,7 +18,7 @@ def vn_date(value: date | None) -> str:
 
 
 def vn_datetime(value: datetime | None) -> str:
-    return value.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y %H:%M") if value else ""
+    return value.astimezone(clock.zone()).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
 def url_with(**changes) -> str:

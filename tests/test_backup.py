@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import time_machine
 from pypdf import PdfWriter
 from sqlalchemy import select
 
@@ -86,11 +87,13 @@ def target_url(db_url, tmp_path):
 
 def _restored_app(url: str, folder: Path):
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING",
-                       "JOB_RUNNER": "manual", "RATELIMIT_ENABLED": False}, instance=folder)
+                       "JOB_RUNNER": "manual", "RATELIMIT_ENABLED": False,
+                       "SHOW_UNPUBLISHED": True}, instance=folder)
 
 
 @pytest.mark.both_databases
 def test_backup_during_writes_restores_an_equal_instance(app, client, tmp_path, target_url):
+    app.config["SHOW_UNPUBLISHED"] = True  # the documents written meanwhile are searchable
     issue_id = approved_issue(app, tmp_path)
     with app.app_context():
         workflow.publish(db.session.get(Issue, issue_id), _users()[1])
@@ -153,17 +156,9 @@ def test_restore_refuses_a_damaged_backup_and_a_used_instance(app, runner, tmp_p
 
 def test_backup_command_keeps_the_newest_snapshots(app, runner, tmp_path, monkeypatch):
     approved_issue(app, tmp_path, 1)
-    stamps = iter(["20261120T010000Z", "20261121T010000Z", "20261122T010000Z"])
-
-    class Clock:
-        @staticmethod
-        def now(zone):
-            from datetime import datetime
-            return datetime.strptime(next(stamps), "%Y%m%dT%H%M%SZ")
-
-    monkeypatch.setattr("gazette_app.services.backup.datetime", Clock)
-    for _ in range(3):
-        result = runner.invoke(args=["backup", "--out", str(tmp_path / "b"), "--keep", "2"])
+    for stamp in ("2026-11-20T01:00:00Z", "2026-11-21T01:00:00Z", "2026-11-22T01:00:00Z"):
+        with time_machine.travel(stamp, tick=False):
+            result = runner.invoke(args=["backup", "--out", str(tmp_path / "b"), "--keep", "2"])
         assert result.exit_code == 0, result.output
     assert "removed old backup" in result.output
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [

@@ -114,7 +114,9 @@ def test_volume_build_killed_leaves_no_volume_and_is_cleaned(app, tmp_path, step
 
 
 def test_reindex_killed_after_clearing_is_rebuilt_at_restart(app, tmp_path):
-    approved_issue(app, tmp_path)
+    issue_id = approved_issue(app, tmp_path)
+    with app.app_context():
+        workflow.publish(db.session.get(Issue, issue_id), _users()[1])  # 3 public documents
     killed = flask(app, "reindex", fault="reindex.cleared")
     assert killed.returncode == KILLED, killed.stderr
     with app.app_context():

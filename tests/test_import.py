@@ -1,5 +1,6 @@
 """Importing records: idempotence, duplicates flagged, distinct issuers kept, bad lines reported."""
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -96,7 +97,11 @@ def test_bad_lines_are_reported_and_the_rest_imports(app):
         assert "one JSON object" in reasons[8]
         docs = db.session.scalars(select(Document).order_by(Document.id)).all()
         assert [d.notation for d in docs] == ["45/2026/QĐ-UBND", "47/2026/QD-UBND"]
-        assert docs[0].status == "not_yet_in_force" and docs[0].legal and docs[0].year == 2026
+        # The feed's "Chưa có hiệu lực" is what the dates say before 01/08/2026: not stored as
+        # such, the status follows the dates (in force once that day has come).
+        assert docs[0].recorded_status is None and docs[0].legal and docs[0].year == 2026
+        assert docs[0].status_on(date(2026, 7, 31)) == "not_yet_in_force"
+        assert docs[0].status_on(date(2026, 8, 1)) == "in_force"
         assert docs[1].notation_key == "47/2026/QD-UBND" and docs[1].type_code == "QĐ"
 
 

@@ -12,19 +12,29 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from gazette_app import jobs
+import time_machine
+
+from gazette_app import clock, jobs
 from gazette_app.demo.documents import DemoDocument, render_document_pdf
 from gazette_app.extensions import db
 from gazette_app.models import AuditEvent, Document, DocumentRelation, Job, Receipt
 from gazette_app.search import get_backend
 from gazette_app.services.deadlines import add_days, deadline_board
+from gazette_app.services import statuses
 from gazette_app.services.receiving import ConfirmedRelation, register
 from gazette_app.services.records import import_records
 from search_index.model import SearchQuery
 from tests.conftest import csrf_token
 from tests.intake_fixtures import docx_bomb, docx_bytes, locked_pdf, need, scan_of, xlsx_bytes
 
-TODAY = date.today()
+TODAY = clock.today()
+
+
+@pytest.fixture(autouse=True)
+def _public_before_publication(app):
+    """These tests follow a document from upload to the search index: registered documents are
+    public here before publication (GAZETTE_SHOW_UNPUBLISHED), as a province may choose."""
+    app.config["SHOW_UNPUBLISHED"] = True
 
 
 def _pdf(tmp_path: Path, notation: str, abstract: str, *, issuer: str = "UBND tỉnh",
@@ -165,7 +175,10 @@ def test_relations_link_archive_targets_and_change_their_status(app, client, aut
     assert _register_through_page(client, receipt.id, form).status_code == 302
     with app.app_context():
         target = db.session.get(Document, target.id)
-        assert target.status == "expired" and target.expires == TODAY
+        # The relation ends the target's validity from today; its own dates are not touched.
+        assert target.status == "expired" and target.expires is None
+        change = target.status_timeline()[-1]
+        assert change.starts == TODAY and change.reason.startswith("Bị bãi bỏ bởi Quyết định")
         links = db.session.scalars(select(DocumentRelation).order_by(DocumentRelation.id)).all()
         assert [(r.kind, r.target_id is not None, r.confirmed) for r in links] == \
             [("repeals", True, True), ("amends", False, True)]
@@ -189,13 +202,23 @@ def test_a_repeal_effective_later_changes_the_status_on_that_day(app, client, au
                                          effective=later.isoformat()), relations)
         target = db.session.scalar(select(Document).where(Document.notation == "99/2025/QĐ-UBND"))
         assert target.status == "in_force"  # not yet: the repeal takes effect later
-        assert jobs.run_pending() == 0
-        job = db.session.scalars(select(Job).where(Job.kind == "apply_status")).one()
-        assert job.not_before > datetime.now(timezone.utc)
-        job.not_before = datetime.now(timezone.utc) - timedelta(seconds=1)  # the day came
-        db.session.commit()
-        assert jobs.run_pending() == 1
-        assert db.session.get(Document, target.id).status == "partly_expired"
+        assert target.status_on(later) == "partly_expired"
+        target_id = target.id
+        statuses.ensure_scheduled()  # what every worker does when it starts
+        assert jobs.run_pending() == 0  # the next refresh waits for midnight in Vietnam
+        job = db.session.scalars(select(Job).where(Job.kind == "refresh_statuses")).one()
+        assert clock.local_day(job.not_before) == TODAY + timedelta(days=1)
+    # Ten days pass; the worker wakes a few seconds after midnight in Vietnam (17:00 UTC).
+    with time_machine.travel(clock.start_of_day(later) + timedelta(seconds=5), tick=False):
+        with app.app_context():
+            assert jobs.run_pending() == 1
+            assert db.session.get(Document, target_id).status == "partly_expired"
+            hits = get_backend().search(SearchQuery(text="99/2025/QĐ-UBND",
+                                                    status="partly_expired"))
+            assert [hit.id for hit in hits.hits] == [target_id]  # the index followed
+            queued = db.session.scalars(select(Job).where(Job.kind == "refresh_statuses",
+                                                          Job.state == "queued")).one()
+            assert clock.local_day(queued.not_before) == later + timedelta(days=1)
 
 
 @pytest.mark.slow
@@ -385,8 +408,8 @@ def test_a_file_libreoffice_cannot_read_fails_with_a_message(app, client, auth):
 
 
 def test_deadlines_count_working_days_and_sort_the_board(app):
-    friday = date(2026, 11, 20)
-    assert add_days(friday, 3, working=True) == date(2026, 11, 25)
+    friday = date(2026, 11, 20)  # Tuesday 24/11 is Vietnam's Culture Day, a public holiday
+    assert add_days(friday, 3, working=True) == date(2026, 11, 26)
     assert add_days(friday, 3, working=False) == date(2026, 11, 23)
     with app.app_context():
         now = datetime.now(timezone.utc)

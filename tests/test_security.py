@@ -98,6 +98,7 @@ def _hostile_document(app, tmp_path) -> int:
     record = dict(records()[0], abstract=f"Về việc {XSS} quy hoạch", signer=XSS, field=XSS,
                   issuer=f"UBND tỉnh {XSS}", source_url="https://example.org/xss")
     pdf = issue_documents(tmp_path, 1)[0].pdf_path.read_bytes()
+    app.config["SHOW_UNPUBLISHED"] = True  # public before publication: every page shows it
     with app.app_context():
         summary = import_records([json.dumps(record, ensure_ascii=False)])
         assert not summary.rejected, summary.rejected

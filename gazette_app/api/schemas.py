@@ -42,7 +42,7 @@ class DocumentSchema(Schema):
     effective = fields.Date(allow_none=True)
     expires = fields.Date(allow_none=True)
     field = fields.String()
-    status = fields.String()
+    status = fields.Function(lambda d: d.current_status)  # today's, in Vietnam
     status_label = fields.String()
     url = fields.Function(_document_url)
     pdf_url = fields.Method("_pdf_url", allow_none=True)

@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..extensions import db, limiter
-from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume
+from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume, public_documents
 from ..notation import NotationError, parse_notation
 from ..ratelimits import api_rate, feedback_rate, limits_off
 from ..storage import send_stored
@@ -62,8 +62,9 @@ def index():
 
 
 def _document_or_404(document_id: int) -> Document:
+    """A public document (published in an issue), else 404: the API shows what the site shows."""
     document = db.session.get(Document, document_id)
-    if document is None or document.state == "withdrawn":
+    if document is None or not document.is_public:
         abort(404)
     return document
 
@@ -84,7 +85,7 @@ def documents_by_notation():
         key = parse_notation(notation).key
     except NotationError as error:
         return bad_parameter("notation", str(error))
-    query = select(Document).where(Document.notation_key == key, Document.state != "withdrawn")
+    query = select(Document).where(Document.notation_key == key, public_documents())
     issuer = request.args.get("issuer")
     if issuer:
         query = query.join(Issuer).where(Issuer.code == issuer[:200])

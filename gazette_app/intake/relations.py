@@ -9,6 +9,7 @@ from search_index.analysis import fold
 
 KINDS = (  # checked in order: the first verb found before the notation, in the same clause
     ("corrects", ("dinh chinh",)),
+    ("suspends", ("ngung hieu luc", "tam ngung")),
     ("repeals", ("bai bo", "huy bo", "het hieu luc")),
     ("replaces", ("thay the",)),
     ("amends", ("sua doi", "bo sung", "dieu chinh")),
@@ -71,7 +72,7 @@ def _clause_before(text: str, end: int) -> str:
 
 
 def _partial(clause: str, kind: str) -> bool:
-    if kind not in ("repeals", "replaces"):
+    if kind not in ("repeals", "replaces", "suspends"):
         return False
     verbs = dict(KINDS)[kind]
     at = max(clause.rfind(verb) for verb in verbs)

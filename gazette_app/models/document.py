@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from flask import current_app, has_app_context
+from sqlalchemy import (JSON, ColumnElement, Float, ForeignKey, Index, String, Text,
+                        UniqueConstraint, and_)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
 from search_index.analysis import fold, slugify
 
+from .. import clock
+from ..extensions import db
 from ..notation import TYPE_CODES
+from ..validity import Acting, StatusChange, status_on, timeline
 from ..vocabulary import STATUS_LABELS
 from .types import UTCDateTime, utcnow
 
@@ -55,7 +59,11 @@ class Document(db.Model):
     effective: Mapped[date | None] = mapped_column()
     expires: Mapped[date | None] = mapped_column()
     field: Mapped[str] = mapped_column(String(120), default="")
+    # The status on the day it was last refreshed (services.statuses, at least daily): what the
+    # search index filters and counts on. Pages read ``current_status``, computed for today.
     status: Mapped[str] = mapped_column(String(24), default="in_force")
+    # A status the source feed or staff recorded that no date explains (validity.RECORDED_STATUSES).
+    recorded_status: Mapped[str | None] = mapped_column(String(24))
     body_text: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(16), default="received", index=True)
     # "flagged" while a probable duplicate waits for staff review.
@@ -75,12 +83,17 @@ class Document(db.Model):
                                                       cascade="all, delete-orphan")
     entries: Mapped[list["IssueEntry"]] = relationship(  # noqa: F821 - defined in issue.py
         "IssueEntry", viewonly=True, order_by="IssueEntry.id")
+    # Confirmed relations of other documents acting on this one (repeal, replace, suspend...).
+    acted_on_by: Mapped[list["DocumentRelation"]] = relationship(
+        "DocumentRelation", viewonly=True, order_by="DocumentRelation.id",
+        primaryjoin="and_(Document.id == DocumentRelation.target_id, "
+                    "DocumentRelation.confirmed.is_(True))")
     flags: Mapped[list[DuplicateFlag]] = relationship(
         foreign_keys="DuplicateFlag.document_id", back_populates="document",
         cascade="all, delete-orphan")
 
     AUDITED = ("notation", "doc_type", "abstract", "signer", "issued", "effective", "expires",
-               "field", "status", "state", "review", "legal")
+               "field", "status", "recorded_status", "state", "review", "legal")
 
     @property
     def slug(self) -> str:
@@ -108,9 +121,31 @@ class Document(db.Model):
         files = [f for f in self.files if f.role == role]
         return max(files, key=lambda f: f.id) if files else None
 
+    def status_timeline(self) -> list[StatusChange]:
+        """Every change of validity, from the dates and the confirmed relations."""
+        acting = [Acting(r.kind, r.partial, f"{r.source.doc_type} số {r.source.notation}",
+                         r.source.effective or r.source.issued, r.source_id)
+                  for r in self.acted_on_by if r.source is not None]
+        return timeline(self.issued, self.effective, self.expires, self.recorded_status, acting)
+
+    def status_on(self, day) -> str:
+        return status_on(self.status_timeline(), day)
+
+    @property
+    def current_status(self) -> str:
+        """The status today, in Vietnam."""
+        return self.status_on(clock.today())
+
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return STATUS_LABELS.get(self.current_status, self.current_status)
+
+    @property
+    def is_public(self) -> bool:
+        """Whether citizens and the API may see this document (see ``public_documents``)."""
+        if self.state == "withdrawn" or self.review != "ok":
+            return False
+        return self.state == "published" or show_unpublished()
 
     @property
     def state_label(self) -> str:
@@ -127,6 +162,22 @@ class Document(db.Model):
 
     def __repr__(self) -> str:
         return f"<Document {self.notation} {self.issuer.name if self.issuer else ''}>"
+
+
+def show_unpublished() -> bool:
+    """The province's setting GAZETTE_SHOW_UNPUBLISHED (off by default): registered documents
+    (received or ready, not flagged, not withdrawn) are public before publication, marked
+    "chưa đăng Công báo"."""
+    return has_app_context() and bool(current_app.config.get("SHOW_UNPUBLISHED"))
+
+
+def public_documents() -> ColumnElement[bool]:
+    """The one rule for what the public sees, as a query condition: a document published in a
+    gazette issue (or, with GAZETTE_SHOW_UNPUBLISHED, any registered one), never a
+    withdrawn one, never one flagged for review. Every public page, the API, feeds, the
+    sitemap, file downloads and the search index use it."""
+    states = ("published", "ready", "received") if show_unpublished() else ("published",)
+    return and_(Document.state.in_(states), Document.review == "ok")
 
 
 class DocumentFile(db.Model):
@@ -161,6 +212,10 @@ class DocumentRelation(db.Model):
         ForeignKey("documents.id", ondelete="SET NULL"), index=True)
     target_text: Mapped[str] = mapped_column(String(255), default="")
     confirmed: Mapped[bool] = mapped_column(default=False)
+    partial: Mapped[bool] = mapped_column(default=False)  # only some articles are concerned
+
+    source: Mapped[Document] = relationship(foreign_keys=[source_id])
+    target: Mapped[Document | None] = relationship(foreign_keys=[target_id])
 
 
 class DuplicateFlag(db.Model):

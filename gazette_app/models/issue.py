@@ -101,6 +101,10 @@ class IssueEntry(db.Model):
     part: Mapped[str] = mapped_column(String(8))  # legal | other
     start_page: Mapped[int | None] = mapped_column()
     page_count: Mapped[int | None] = mapped_column()
+    # What the composed PDF was built from: the document's PDF and a hash of its metadata.
+    # Publishing refuses the issue if either differs (the document changed after approval).
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    metadata_sha256: Mapped[str | None] = mapped_column(String(64))
 
     issue: Mapped[Issue] = relationship(back_populates="entries")
     document: Mapped[Document] = relationship()

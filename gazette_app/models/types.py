@@ -2,17 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # a day of the gazette is a day in Vietnam
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from ..clock import now as utcnow  # noqa: F401 - the column default of every timestamp
 
 
 class UTCDateTime(TypeDecorator):

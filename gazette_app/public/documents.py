@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import or_, select, update
 
+from .. import clock
 from ..extensions import db
-from ..models import Document, DocumentFile, DocumentRelation, Issuer
+from ..models import Document, DocumentFile, DocumentRelation, Issuer, public_documents
 from ..storage import send_stored
 from .views import bp
 
@@ -13,6 +14,7 @@ RELATION_LABELS = {
     "amends": ("Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi"),
     "replaces": ("Thay thế", "Bị thay thế bởi"),
     "repeals": ("Bãi bỏ", "Bị bãi bỏ bởi"),
+    "suspends": ("Ngưng hiệu lực", "Bị ngưng hiệu lực bởi"),
     "corrects": ("Đính chính", "Được đính chính bởi"),
     "guides": ("Hướng dẫn", "Được hướng dẫn bởi"),
 }
@@ -34,7 +36,9 @@ def citation(document: Document) -> str | None:
 
 
 def _visible(document: Document | None) -> Document:
-    if document is None or document.state == "withdrawn":
+    """The document if the public may see it; 404 otherwise (never 403: an unpublished
+    document does not exist for the public)."""
+    if document is None or not document.is_public:
         abort(404)
     return document
 
@@ -53,7 +57,7 @@ def document_page(issuer: str, year: int, slug: str):
         abort(404)
     candidates = [d for d in db.session.scalars(select(Document).join(Issuer).where(
         Issuer.code == issuer, Document.year == year, Document.seq == int(number),
-        Document.state != "withdrawn")) if d.slug == slug]
+        public_documents())) if d.slug == slug]
     if not candidates:
         abort(404)
     if len(candidates) > 1 and request.args.get("id", type=int) not in {d.id for d in
@@ -64,10 +68,18 @@ def document_page(issuer: str, year: int, slug: str):
     db.session.execute(update(Document).where(Document.id == doc.id)
                        .values(view_count=Document.view_count + 1))
     db.session.commit()
-    relations = db.session.scalars(select(DocumentRelation).where(or_(
-        DocumentRelation.source_id == doc.id, DocumentRelation.target_id == doc.id))).all()
+    relations = db.session.scalars(select(DocumentRelation).where(
+        DocumentRelation.confirmed.is_(True), or_(
+            DocumentRelation.source_id == doc.id, DocumentRelation.target_id == doc.id))).all()
+    related = {r.source_id for r in relations} | {r.target_id for r in relations if r.target_id}
+    public_ids = set(db.session.scalars(select(Document.id).where(
+        Document.id.in_(related), public_documents())))
+    # A relation from a document the public cannot see yet is not shown (its effect on the
+    # status is, once it takes effect: the history names the document).
+    relations = [r for r in relations if r.source_id == doc.id or r.source_id in public_ids]
     return render_template("public/document.html", doc=doc, citation=citation(doc),
-                           relations=relations, labels=RELATION_LABELS)
+                           relations=relations, labels=RELATION_LABELS, public_ids=public_ids,
+                           timeline=doc.status_timeline(), today=clock.today())
 
 
 @bp.route("/van-ban/<int(max=2147483647):document_id>/tep/<int(max=2147483647):file_id>")

@@ -8,8 +8,9 @@ from xml.etree import ElementTree as ET
 from flask import Response, current_app, request, url_for
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
-from ..models import Document, Issue, Issuer
+from ..models import Document, Issue, Issuer, public_documents
 from .documents import document_url
 from .views import bp
 
@@ -36,7 +37,7 @@ def _feed(title: str, self_url: str, entries: list[dict]) -> Response:
     ET.SubElement(author, f"{{{ATOM}}}name").text = \
         f"Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}"
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = \
-        entries[0]["updated"] if entries else _stamp(datetime.now(timezone.utc))
+        entries[0]["updated"] if entries else _stamp(clock.now())
     for item in entries:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}title").text = item["title"]
@@ -66,7 +67,7 @@ def feed_issues():
 @bp.route("/feeds/van-ban.atom")
 def feed_documents():
     """New documents; ?issuer=<code> and ?type=<doc type> narrow the feed."""
-    query = select(Document).where(Document.state != "withdrawn")
+    query = select(Document).where(public_documents())
     title = "Văn bản mới"
     issuer_code = request.args.get("issuer", "")[:200]
     doc_type = request.args.get("type", "")[:120]
@@ -104,7 +105,7 @@ def sitemap():
     for issue in db.session.scalars(select(Issue).where(Issue.state == "published")):
         add(url_for("public.issue_page", year=issue.year, number=issue.first_number,
                     _external=True), issue.published_at)
-    for document in db.session.scalars(select(Document).where(Document.state != "withdrawn")
+    for document in db.session.scalars(select(Document).where(public_documents())
                                        .order_by(Document.id).limit(SITEMAP_LIMIT - len(root))):
         add(document_url(document, _external=True), document.updated_at)
     return Response(ET.tostring(root, encoding="utf-8", xml_declaration=True),

@@ -1,7 +1,6 @@
 """Published issues: by year and quarter, one issue with its contents, its PDF."""
 from __future__ import annotations
 
-from datetime import date
 from itertools import groupby
 
 from flask import abort, redirect, render_template, request, url_for
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from issues.ordering import authority
 from issues.model import PART_TITLES
 
+from .. import clock
 from ..extensions import db
 from ..models import Issue, IssueNumber
 from ..storage import send_stored
@@ -29,7 +29,7 @@ def published_issue(year: int, number: int) -> Issue:
 @bp.route("/cong-bao")
 def issues_latest_year():
     year = db.session.scalar(select(Issue.year).where(Issue.state == "published")
-                             .order_by(Issue.year.desc()).limit(1)) or date.today().year
+                             .order_by(Issue.year.desc()).limit(1)) or clock.today().year
     return redirect(url_for("public.issues_by_year", year=year))
 
 

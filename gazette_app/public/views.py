@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from sqlalchemy import select, text
 
 from ..extensions import db
-from ..models import Document, Issue
+from ..models import Document, Issue, public_documents
 from ..security import safe_local_path
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -16,7 +16,7 @@ bp = Blueprint("public", __name__, template_folder="templates")
 def home():
     issues = db.session.scalars(select(Issue).where(Issue.state == "published")
                                 .order_by(Issue.date.desc(), Issue.id.desc()).limit(6)).all()
-    latest = db.session.scalars(select(Document).where(Document.state != "withdrawn")
+    latest = db.session.scalars(select(Document).where(public_documents())
                                 .order_by(Document.issued.desc(), Document.id.desc())
                                 .limit(12)).all()
     return render_template("public/home.html", issues=issues, latest=latest)

@@ -22,7 +22,6 @@ import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import flask_migrate
@@ -56,7 +55,7 @@ class BackupResult:
 def backup(out: Path, keep: int | None = None) -> BackupResult:
     """Write a snapshot into ``out`` (created if needed); keep only the ``keep`` newest."""
     out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     folder, partial = out / f"gazette-{stamp}", out / f".partial-gazette-{stamp}"
     if folder.exists():
         raise BackupError(f"{folder} already exists; wait a second and run again")

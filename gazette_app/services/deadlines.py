@@ -9,24 +9,9 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from ..clock import add_days, local_day, today as local_today
 from ..extensions import db
 from ..models import Document, Receipt
-from ..models.types import LOCAL_ZONE
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_ZONE).date()
-
-
-def add_days(start: date, days: int, working: bool) -> date:
-    """``days`` after ``start``; with ``working``, Saturdays and Sundays are not counted."""
-    if not working:
-        return start + timedelta(days=days)
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def due_date(received_at: datetime) -> date:
@@ -60,7 +45,7 @@ class DeadlineBoard:
 
 def deadline_board(today: date | None = None) -> DeadlineBoard:
     """Everything received and not yet published, sorted by due date into three groups."""
-    today = today or local_day(datetime.now(LOCAL_ZONE))
+    today = today or local_today()
     soon = today + timedelta(days=current_app.config["DUE_SOON_DAYS"])
     rows = [Waiting(f"{d.doc_type} số {d.notation}", d.received_at, due_date(d.received_at),
                     document=d)

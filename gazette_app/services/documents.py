@@ -12,11 +12,19 @@ from ..models import Document, DocumentFile, DuplicateFlag, User
 from ..storage import get_store
 from ..models.types import utcnow
 from ..notation import parse_notation
+from ..validity import RECORDED_STATUSES
 from .audit import record
+from .freeze import check_mutable
+from .statuses import refresh_document
 
 
 def update_metadata(document: Document, values: dict) -> None:
-    """Apply validated metadata (DocumentFieldsSchema) and audit what changed."""
+    """Apply validated metadata (DocumentFieldsSchema) and audit what changed. Refused
+    (DocumentFrozen) while the document is in an approved issue, and once it is published.
+
+    A status that dates explain ("Còn hiệu lực", "Chưa có hiệu lực") is not stored: it follows
+    the dates; one they cannot explain ("Hết hiệu lực" with no date) is kept as recorded."""
+    check_mutable(db.session, document)
     before = document.audit_state()
     notation = parse_notation(values["number"])
     document.notation = values["number"]
@@ -30,7 +38,9 @@ def update_metadata(document: Document, values: dict) -> None:
         setattr(document, name, values[name])
     document.signer = values["signer"] or ""
     document.field = values["field"] or ""
-    document.status = values["status"] or "in_force"
+    status = values["status"]
+    document.recorded_status = status if status in RECORDED_STATUSES else None
+    refresh_document(document)
     after = document.audit_state()
     if after != before:
         record("document.update", "document", document.id, before=before, after=after)
@@ -40,6 +50,8 @@ def update_metadata(document: Document, values: dict) -> None:
 def resolve_flag(flag: DuplicateFlag, resolution: str, actor: User) -> None:
     """"distinct": both stay; "duplicate": the flagged document is withdrawn, nothing deleted."""
     document = flag.document
+    if resolution == "duplicate":
+        check_mutable(db.session, document)
     before = document.audit_state()
     flag.resolved_at = utcnow()
     flag.resolution = resolution
@@ -68,8 +80,9 @@ def display_name(filename: str | None) -> str:
 def attach_pdf(document: Document, data: bytes, filename: str | None,
                actor: User | None = None) -> DocumentFile:
     """Store the document's PDF (checked by parsing it) and mark the document ready."""
-    if document.state in ("published", "withdrawn"):
-        raise UploadError("Văn bản đã đăng Công báo hoặc đã loại bỏ; không thay tệp được.")
+    if document.state == "withdrawn":
+        raise UploadError("Văn bản đã loại bỏ; không thay tệp được.")
+    check_mutable(db.session, document)
     if not data:
         raise UploadError("Tệp rỗng (0 byte).")
     if not data.lstrip()[:5] == b"%PDF-":
@@ -104,6 +117,7 @@ def attach_source(document: Document, data: bytes, filename: str | None,
     attaches it (Circular 02/2025)."""
     name = display_name(filename)
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    check_mutable(db.session, document)
     if suffix not in SOURCE_SUFFIXES:
         raise UploadError("Tệp nguồn phải là .doc, .docx, .xls hoặc .xlsx.")
     if not data:

@@ -42,7 +42,7 @@ class FeedbackSchema(Schema):
         document_id = data.get("document_id")
         if document_id is not None:
             document = db.session.get(Document, document_id)
-            if document is None or document.state == "withdrawn":
+            if document is None or not document.is_public:
                 raise ValidationError("Không có văn bản này.", "document_id")
 
 

@@ -26,6 +26,7 @@ from ..models.types import utcnow
 from ..recovery import checkpoint
 from ..storage import get_store, work_dir
 from .audit import record
+from .freeze import fingerprint
 from .signing import sign_issue_pdf
 
 
@@ -43,9 +44,11 @@ def find_issue(year: int, number: int) -> Issue | None:
 
 
 def available_documents(before: date | None = None) -> list[Document]:
-    """Documents with a PDF, not published, not withdrawn and in no other issue."""
+    """Documents with a PDF, not published, not withdrawn, not waiting for duplicate review
+    and in no other issue."""
     in_issue = select(IssueEntry.document_id)
-    query = select(Document).where(Document.state == "ready", Document.id.not_in(in_issue))
+    query = select(Document).where(Document.state == "ready", Document.review == "ok",
+                                   Document.id.not_in(in_issue))
     if before is not None:
         query = query.where(Document.issued <= before)
     return list(db.session.scalars(query.order_by(Document.received_at, Document.id)))
@@ -95,6 +98,8 @@ def _pick_documents(document_ids: list[int] | None, issue_date: date) -> list[Do
                       document.state_label.lower())
             raise IssueWorkflowError(f"Văn bản {document.notation} không đưa vào số được: "
                                      f"{reason}.")
+        if document.review != "ok":
+            raise IssueWorkflowError(f"Văn bản {document.notation} đang chờ xem xét trùng lặp.")
         if document.issued > issue_date:
             raise IssueWorkflowError(f"Văn bản {document.notation} ban hành sau ngày phát hành.")
     return documents
@@ -186,6 +191,8 @@ def compose(issue: Issue, actor: User | None) -> None:
     for entry in issue.entries:
         entry.start_page = placed[str(entry.document_id)].start_page
         entry.page_count = placed[str(entry.document_id)].page_count
+        entry.pdf_sha256 = entry.document.file("pdf").sha256
+        entry.metadata_sha256 = fingerprint(entry.document)
     issue.pdf_sha256 = blob.sha256
     issue.page_count = result.page_count
     issue.first_page = first_page
@@ -220,16 +227,33 @@ def approve(issue: Issue, actor: User) -> None:
     db.session.commit()
 
 
-def return_to_draft(issue: Issue, actor: User) -> None:
-    """Withdraw an approval (before publication) so the issue can be changed."""
+def return_to_draft(issue: Issue, actor: User, reason: str) -> None:
+    """An approver withdraws an approval (before publication), with a reason kept in the
+    audit trail, so the issue and its documents can be changed again."""
+    if not actor.has_role(Role.APPROVER):
+        raise IssueWorkflowError("Chỉ người duyệt mới trả số đã duyệt về bản nháp được.")
     if issue.state != "approved":
         raise IssueWorkflowError("Chỉ số đã duyệt mới trả lại bản nháp được.")
+    reason = " ".join((reason or "").split())[:500]
+    if not reason:
+        raise IssueWorkflowError("Cần ghi lý do trả số đã duyệt về bản nháp.")
     before = issue.audit_state()
     issue.state = "draft"
     issue.approved_by_id = issue.approved_at = None
     record("issue.unapprove", "issue", issue.id, before=before, after=issue.audit_state(),
-           actor=actor)
+           actor=actor, note=reason)
     db.session.commit()
+
+
+def changed_since_composed(issue: Issue) -> list[str]:
+    """Documents whose PDF or metadata differ from what the issue's PDF was built from."""
+    changed = []
+    for entry in issue.entries:
+        pdf = entry.document.file("pdf")
+        if entry.pdf_sha256 is None or pdf is None or pdf.sha256 != entry.pdf_sha256 or \
+                entry.metadata_sha256 != fingerprint(entry.document):
+            changed.append(entry.document.notation)
+    return changed
 
 
 def publish(issue: Issue, actor: User | None) -> None:
@@ -246,6 +270,11 @@ def publish(issue: Issue, actor: User | None) -> None:
     store = get_store()
     if not issue.pdf_sha256 or store.hash_of(issue.pdf_sha256) != issue.pdf_sha256:
         raise IssueWorkflowError("Tệp PDF đã duyệt bị thiếu hoặc sai mã băm; cần dàn trang lại.")
+    changed = changed_since_composed(issue)
+    if changed:
+        raise IssueWorkflowError(
+            "Không phát hành được: văn bản " + ", ".join(changed[:5]) + " đã thay đổi (tệp "
+            "hoặc thông tin) sau khi dàn trang; người duyệt trả số về bản nháp để dàn trang lại.")
     signed = sign_edition(issue)  # the store keeps it; nothing in the database yet
     checkpoint("publish.signed")
     before = issue.audit_state()

@@ -12,7 +12,7 @@ import logging
 import shutil
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -29,14 +29,13 @@ from ..intake.text import legacy_encoding, needs_ocr, page_texts, read_pdf
 from ..intake.tools import libreoffice_to_pdf, ocr_pdf
 from ..jobs import FAILURE_HOOKS, JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, DocumentRelation, Job, Receipt, User
-from ..models.types import LOCAL_ZONE
 from ..notation import NotationError, parse_notation
 from ..recovery import checkpoint
 from ..schemas import DocumentFieldsSchema, Text, _non_empty
 from ..storage import get_store, storage_failure, work_dir
-from ..vocabulary import STATUS_LABELS
 from .audit import record
 from .records import add_checked, build_document, get_or_create_issuer
+from .statuses import refresh_document
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 2_000_000  # text kept for search; a longer body is cut, never refused
@@ -44,6 +43,7 @@ RELATION_KINDS = {
     "amends": "Sửa đổi, bổ sung",
     "replaces": "Thay thế",
     "repeals": "Bãi bỏ",
+    "suspends": "Ngưng hiệu lực",
     "corrects": "Đính chính",
     "guides": "Hướng dẫn",
 }
@@ -328,7 +328,7 @@ def register(receipt: Receipt, form: dict, relations: list[ConfirmedRelation],
     record("document.register", "document", document.id, actor=actor,
            after=document.audit_state(), note=f"receipt #{receipt.id}")
     for relation in relations:
-        _link(document, relation, actor)
+        link_relation(document, relation, actor)
     receipt.state, receipt.document_id = "registered", document.id
     db.session.commit()
     return document
@@ -364,52 +364,31 @@ def _document_files(receipt: Receipt) -> list[DocumentFile]:
     return files
 
 
-# A repeal or replacement ends the target's validity (in part when only some articles are
-# concerned); other relations leave its status as it is.
-STATUS_AFTER = {("repeals", False): "expired", ("replaces", False): "expired",
-                ("repeals", True): "partly_expired", ("replaces", True): "partly_expired"}
-STATUS_RANK = {"expired": 2, "partly_expired": 1}
-
-
-def _link(document: Document, relation: ConfirmedRelation, actor: User | None) -> None:
+def link_relation(document: Document, relation: ConfirmedRelation, actor: User | None) -> None:
+    """Record a confirmed relation; the target's validity follows from it (a repeal ends it
+    from this document's effective date: at once when that day has come, else on that day
+    through the daily refresh of statuses)."""
     target = find_target(relation.notation, relation.target_date)
     when = f" ngày {relation.target_date}" if relation.target_date else ""
-    db.session.add(DocumentRelation(source_id=document.id, kind=relation.kind,
-                                    target_id=target.id if target else None,
-                                    target_text=f"{relation.notation}{when}"[:255],
-                                    confirmed=True))
-    status = STATUS_AFTER.get((relation.kind, relation.partial))
-    if target is None or status is None:
-        return
-    starts = document.effective or document.issued
-    if status == "expired" and (target.expires is None or target.expires > starts):
-        target.expires = starts
-    if starts <= date.today():
-        apply_status(target, status, document, actor)
-    else:
-        at = datetime.combine(starts, time.min, LOCAL_ZONE)
-        enqueue("apply_status", {"document_id": target.id, "status": status,
-                                 "by_document_id": document.id}, not_before=at)
-
-
-def apply_status(target: Document, status: str, source: Document,
-                 actor: User | None = None) -> None:
-    """Change a target's validity because of ``source``; never weakens a stronger status."""
-    if STATUS_RANK.get(target.status, 0) >= STATUS_RANK[status]:
-        return
-    before = target.audit_state()
-    target.status = status
-    record("document.status", "document", target.id, before=before, after=target.audit_state(),
-           actor=actor, note=f"{STATUS_LABELS[status]} theo {source.doc_type} số {source.notation}")
+    link = DocumentRelation(source=document, kind=relation.kind, target=target,
+                            target_text=f"{relation.notation}{when}"[:255], confirmed=True,
+                            partial=relation.partial)
+    db.session.add(link)
+    if target is not None:
+        db.session.flush()
+        db.session.refresh(target, ["acted_on_by"])
+        refresh_document(target)
 
 
 @handler("apply_status")
 def apply_scheduled_status(job: Job, progress: Progress) -> None:
+    """Jobs queued by earlier releases for a relation's start day: today's status of the
+    target (the daily refresh now does this for every document)."""
     target = db.session.get(Document, job.payload.get("document_id"))
-    source = db.session.get(Document, job.payload.get("by_document_id"))
-    if target is None or source is None or job.payload.get("status") not in STATUS_RANK:
+    if target is None:
         raise JobFailed("Văn bản của lịch đổi tình trạng hiệu lực không còn.")
-    apply_status(target, job.payload["status"], source)
+    refresh_document(target)
+    db.session.commit()
 
 
 def discard(receipt: Receipt, actor: User | None = None) -> None:

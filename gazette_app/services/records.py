@@ -19,10 +19,12 @@ from sqlalchemy import select
 
 from search_index.analysis import fold_key, slugify
 
+from .. import clock
 from ..extensions import db
 from ..models import Document, DuplicateFlag, Issuer
 from ..notation import parse_notation
 from ..schemas import ImportRecordSchema, first_error
+from ..validity import RECORDED_STATUSES
 from ..vocabulary import issuer_display_name, issuer_level
 from .audit import record
 
@@ -114,7 +116,7 @@ def _import_one(line_no: int, data: dict, values: dict, summary: ImportSummary) 
 def build_document(values: dict, issuer: Issuer) -> Document:
     """A new Document from validated metadata (see DocumentFieldsSchema)."""
     notation = parse_notation(values["number"])
-    return Document(
+    document = Document(
         issuer=issuer,
         notation=values["number"],
         notation_key=notation.key,
@@ -130,8 +132,10 @@ def build_document(values: dict, issuer: Issuer) -> Document:
         effective=values["effective"],
         expires=values["expires"],
         field=values["field"] or "",
-        status=values["status"] or "in_force",
+        recorded_status=values["status"] if values["status"] in RECORDED_STATUSES else None,
     )
+    document.status = document.status_on(clock.today())
+    return document
 
 
 def add_checked(document: Document) -> list[DuplicateFlag]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from ..models.types import LOCAL_ZONE
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from .. import clock
 from ..extensions import db
 from ..models import Document, Feedback, Issue, IssueEntry, SearchLog
 
@@ -82,7 +82,7 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 
 def _instant(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=LOCAL_ZONE)
+    return clock.start_of_day(day)
 
 
 def build_report(start: date, end: date, label: str) -> Report:

@@ -7,11 +7,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import clock
 from ..auth.access import role_required
 from ..extensions import db
 from ..models import AuditEvent, Document, Issue, IssueNumber, Role
 from ..services import issues as workflow
 from ..services.documents import UploadError, attach_pdf
+from ..services.freeze import DocumentFrozen
 from ..storage import send_stored
 from .views import bp
 
@@ -36,7 +38,7 @@ def _step(action, issue: Issue, success: str):
 
 @bp.route("/issues")
 def issues():
-    year = request.args.get("year", type=int) or date.today().year
+    year = request.args.get("year", type=int) or clock.today().year
     rows = db.session.scalars(select(Issue).where(Issue.year == year).join(IssueNumber)
                               .order_by(IssueNumber.number.desc()).distinct()).all()
     years = db.session.scalars(select(Issue.year).distinct().order_by(Issue.year)).all()
@@ -45,7 +47,7 @@ def issues():
 
 @bp.route("/issues/new", methods=["GET", "POST"])
 def new_issue():
-    today = date.today()
+    today = clock.today()
     if request.method == "POST":
         form = request.form
         try:
@@ -115,7 +117,8 @@ def approve_issue(issue_id: int):
 @role_required(Role.APPROVER)
 def unapprove_issue(issue_id: int):
     issue = _issue_or_404(issue_id)
-    return _step(lambda: workflow.return_to_draft(issue, current_user), issue,
+    reason = request.form.get("reason", "")
+    return _step(lambda: workflow.return_to_draft(issue, current_user, reason), issue,
                  "Đã trả lại bản nháp.")
 
 
@@ -151,7 +154,7 @@ def upload_document_pdf(document_id: int):
         try:
             stored = attach_pdf(document, upload.read(), upload.filename, current_user)
             flash(f"Đã lưu tệp {stored.filename} ({stored.page_count} trang).", "success")
-        except UploadError as error:
+        except (UploadError, DocumentFrozen) as error:
             db.session.rollback()
             flash(str(error), "error")
     return redirect(url_for("staff.document", document_id=document.id))

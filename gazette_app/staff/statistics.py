@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from flask import Response, current_app, render_template, request, send_file
 
 from print_templates.report import build_statistics_report
 
+from .. import clock
 from ..services.statistics import build_report, quarter_bounds
 from ..storage import work_dir
 from .views import bp
@@ -17,7 +17,7 @@ QUARTERS = ("I", "II", "III", "IV")
 
 
 def _period():
-    today = date.today()
+    today = clock.today()
     year = request.args.get("nam", type=int) or today.year
     quarter = request.args.get("quy", type=int) or (today.month - 1) // 3 + 1
     year = min(max(year, 1945), 2100)

@@ -8,14 +8,15 @@ from sqlalchemy import func, or_, select
 
 from search_index.analysis import fold, nfc
 
+from .. import clock
 from ..auth.access import require_role, role_required
 from ..extensions import db
 from ..models import AuditEvent, Document, DuplicateFlag, Issuer, Role, User
 from ..schemas import DocumentFieldsSchema
 from ..services import documents as document_service
-from ..services.deadlines import deadline_board, local_day
+from ..services.deadlines import deadline_board
+from ..services.freeze import DocumentFrozen, freeze_reason
 from ..services.users import AccountError, create_user, update_user
-from ..models.types import utcnow
 from ..vocabulary import STATUS_LABELS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
@@ -36,7 +37,7 @@ def dashboard():
     recent = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(10)).all()
     board = deadline_board()
     return render_template("staff/dashboard.html", by_state=by_state, flagged=flagged,
-                           recent=recent, board=board, today=local_day(utcnow()))
+                           recent=recent, board=board, today=clock.today())
 
 
 def _document_filters() -> tuple[list, dict]:
@@ -101,8 +102,9 @@ def document(document_id: int):
 @bp.route("/documents/<int(max=2147483647):document_id>/edit", methods=["POST"])
 def edit_document(document_id: int):
     doc = _document_or_404(document_id)
-    if doc.state == "published":
-        flash("Văn bản đã đăng Công báo không sửa được; hãy tiếp nhận văn bản đính chính.", "error")
+    reason = freeze_reason(db.session, doc)
+    if reason:
+        flash(reason, "error")
         return redirect(url_for(".document", document_id=doc.id))
     try:
         values = DocumentFieldsSchema().load(request.form.to_dict())
@@ -123,8 +125,12 @@ def resolve_flag(flag_id: int):
     resolution = request.form.get("resolution", "")
     if resolution not in ("distinct", "duplicate"):
         abort(400)
-    document_service.resolve_flag(flag, resolution, current_user)
-    flash("Đã ghi nhận kết quả xem xét trùng lặp.", "success")
+    try:
+        document_service.resolve_flag(flag, resolution, current_user)
+        flash("Đã ghi nhận kết quả xem xét trùng lặp.", "success")
+    except DocumentFrozen as error:
+        db.session.rollback()
+        flash(str(error), "error")
     return redirect(url_for(".document", document_id=flag.document_id))
 
 

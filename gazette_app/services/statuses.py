@@ -1,0 +1,96 @@
+"""Keeping each document's stored status equal to its validity today, in Vietnam.
+
+Pages and the API compute a document's status when they read it (``Document.current_status``);
+the stored ``status`` column is what the search index filters and counts on, so it must move on
+the day a date or a relation says. Three things move it:
+- ``refresh_document`` when a document or a relation acting on it is registered or changed;
+- the ``refresh_statuses`` job, scheduled for every midnight in Vietnam and run by whichever
+  worker is up (each run schedules the next);
+- ``ensure_scheduled`` when a worker starts, which runs a refresh at once when none is queued,
+  so a server that was down at midnight catches up as it starts.
+The search index follows through the outbox within seconds of the change.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..extensions import db
+from ..jobs import Progress, enqueue, handler
+from ..models import Document, DocumentRelation, Job
+from ..vocabulary import STATUS_LABELS
+from .audit import record
+
+log = logging.getLogger(__name__)
+JOB_KIND = "refresh_statuses"
+BATCH = 1000
+
+
+def refresh_document(document: Document, day: date | None = None) -> bool:
+    """Set the stored status to the status of ``day`` (today); audited when it moves."""
+    day = day or clock.today()
+    status = document.status_on(day)
+    if status == document.status:
+        return False
+    before = document.audit_state()
+    document.status = status
+    if document.id is not None:
+        changes = [c for c in document.status_timeline() if c.status == status]
+        why = changes[-1].reason if changes else ""
+        record("document.status", "document", document.id, before=before,
+               after=document.audit_state(),
+               note=f"{STATUS_LABELS.get(status, status)} từ {day:%d/%m/%Y}"
+                    + (f": {why}" if why else ""))
+    return True
+
+
+def refresh_all(day: date | None = None) -> int:
+    """Bring every document's stored status to ``day`` (today); returns how many moved."""
+    day = day or clock.today()
+    moved, last_id = 0, 0
+    while True:
+        documents = db.session.scalars(
+            select(Document).where(Document.id > last_id, Document.state != "withdrawn")
+            .order_by(Document.id).limit(BATCH)
+            .options(selectinload(Document.acted_on_by).selectinload(DocumentRelation.source))
+        ).all()
+        if not documents:
+            break
+        moved += sum(refresh_document(d, day) for d in documents)
+        last_id = documents[-1].id
+        db.session.commit()
+    if moved:
+        log.info("validity refreshed for %s: %s document(s) changed status", day, moved)
+    return moved
+
+
+def next_midnight() -> datetime:
+    return clock.start_of_day(clock.today() + timedelta(days=1))
+
+
+def _queued() -> Job | None:
+    return db.session.scalar(select(Job).where(Job.kind == JOB_KIND,
+                                               Job.state.in_(("queued", "running"))).limit(1))
+
+
+def ensure_scheduled() -> None:
+    """At a worker's start: refresh now (a midnight may have passed while no server ran) and
+    make sure the next midnight's run is queued."""
+    refresh_all()
+    if _queued() is None:
+        enqueue(JOB_KIND, not_before=next_midnight())
+        db.session.commit()
+
+
+@handler(JOB_KIND)
+def refresh_statuses_job(job: Job, progress: Progress) -> None:
+    moved = refresh_all()
+    progress(100, f"{moved} văn bản đổi tình trạng hiệu lực")
+    if db.session.scalar(select(Job.id).where(Job.kind == JOB_KIND, Job.state == "queued",
+                                              Job.id != job.id).limit(1)) is None:
+        enqueue(JOB_KIND, not_before=next_midnight())
+        db.session.commit()
