@@ -16,6 +16,7 @@ from .models import Document, Issue, User
 from .services import issues as workflow
 from .services.documents import UploadError, attach_pdf
 from .services.freeze import DocumentFrozen
+from .models.types import utcnow
 from .storage import get_store
 
 
@@ -154,7 +155,7 @@ def issue_pdf_command(year, number, out, signed, archival):
         raise click.ClickException("this issue has no such PDF yet")
     if archival:
         from issues.archival import check_archival, make_archival
-        make_archival(get_store().path(sha), out)
+        make_archival(get_store().path(sha), out, utcnow())
         problems = check_archival(out)
         for problem in problems:
             click.echo(f"PDF/A check: {problem}", err=True)

@@ -62,12 +62,12 @@ def timeline(issued: date, effective: date | None, expires: date | None,
     starts = effective or issued
     changes = []
     if starts > issued:
-        changes.append(StatusChange(issued, "not_yet_in_force", "Ban hành, chưa có hiệu lực"))
-    changes.append(StatusChange(starts, "in_force", "Có hiệu lực"))
+        changes.append(StatusChange(issued, "not_yet_in_force", "văn bản được ban hành, hiệu lực từ ngày ghi trong văn bản"))
+    changes.append(StatusChange(starts, "in_force", "ngày có hiệu lực của văn bản"))
     if expires is not None:
-        changes.append(StatusChange(expires, "expired", "Hết thời hạn có hiệu lực"))
+        changes.append(StatusChange(expires, "expired", "hết thời hạn có hiệu lực ghi trong văn bản"))
     if recorded in RECORDED_STATUSES:
-        changes.append(StatusChange(None, recorded, "Theo hồ sơ của văn bản"))
+        changes.append(StatusChange(None, recorded, "theo hồ sơ của văn bản (không rõ ngày)"))
     for relation in acting:
         status = RELATION_EFFECT.get((relation.kind, relation.partial))
         if status is None:
@@ -75,7 +75,7 @@ def timeline(issued: date, effective: date | None, expires: date | None,
         part = " một phần" if relation.partial else ""
         changes.append(StatusChange(
             relation.starts, status,
-            f"Bị {RELATION_VERBS[relation.kind]}{part} bởi {relation.source_label}",
+            f"bị {RELATION_VERBS[relation.kind]}{part} bởi {relation.source_label}",
             relation.source_id))
     changes.sort(key=lambda c: (c.starts or date.min, STRENGTH[c.status]))
     return changes

@@ -60,9 +60,10 @@ def _xmp(title: str, author: str, subject: str, keywords: str, creator: str, pro
 <?xpacket end="w"?>""".encode("utf-8")
 
 
-def make_archival(source: Path, out: Path, when: datetime | None = None) -> None:
-    """Write the archival rendition of ``source`` to ``out`` (atomically)."""
-    when = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+def make_archival(source: Path, out: Path, when: datetime) -> None:
+    """Write the archival rendition of ``source`` to ``out`` (atomically); ``when`` is the
+    moment written into its metadata (the caller's clock: engines do not read the time)."""
+    when = when.astimezone(timezone.utc).replace(microsecond=0)
     writer = PdfWriter(clone_from=str(source))
     info = PdfReader(str(source)).metadata or {}
     title, author = str(info.get("/Title", "")), str(info.get("/Author", ""))

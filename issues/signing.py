@@ -49,7 +49,7 @@ def sign_edition(pdf_path: Path, attachments: list[Attachment], pkcs12_path: Pat
 
 
 def create_pkcs12(path: Path, passphrase: str, common_name: str,
-                  organisation: str = "Văn phòng UBND tỉnh") -> bytes:
+                  organisation: str = "Văn phòng UBND tỉnh", *, now: dt.datetime) -> bytes:
     """A CA and a signing certificate it issued, the latter with its key in ``path`` (PKCS#12).
     Returns the CA certificate (PEM) to trust when validating. For tests and demos only: a
     province signs with the certificate its certification authority issues."""
@@ -59,7 +59,6 @@ def create_pkcs12(path: Path, passphrase: str, common_name: str,
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
-    now = dt.datetime.now(dt.timezone.utc)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation} test CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)

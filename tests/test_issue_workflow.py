@@ -11,6 +11,7 @@ from docx import Document as DocxDocument
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from gazette_app import clock
 from gazette_app.extensions import db
 from gazette_app.models import AuditEvent, Document, Issue, User
 from gazette_app.services import issues as workflow
@@ -184,7 +185,8 @@ def test_signed_edition_validates_and_carries_the_sources(app, tmp_path):
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    ca_pem = create_pkcs12(tmp_path / "signer.p12", "mật-khẩu", "Văn phòng UBND tỉnh Sơn La")
+    ca_pem = create_pkcs12(tmp_path / "signer.p12", "mật-khẩu", "Văn phòng UBND tỉnh Sơn La",
+                            now=clock.now())
     (tmp_path / "ca.pem").write_bytes(ca_pem)
     app.config.update(GAZETTE_SIGNING_PKCS12=str(tmp_path / "signer.p12"),
                       GAZETTE_SIGNING_PASSWORD="mật-khẩu")
@@ -216,7 +218,7 @@ def test_signed_edition_validates_and_carries_the_sources(app, tmp_path):
 
 
 def test_wrong_certificate_password_is_a_clear_refusal(app, tmp_path):
-    create_pkcs12(tmp_path / "signer.p12", "đúng", "Ký thử")
+    create_pkcs12(tmp_path / "signer.p12", "đúng", "Ký thử", now=clock.now())
     app.config.update(GAZETTE_SIGNING_PKCS12=str(tmp_path / "signer.p12"),
                       GAZETTE_SIGNING_PASSWORD="sai")
     ids = _load(app, tmp_path, 1)

@@ -178,7 +178,7 @@ def test_relations_link_archive_targets_and_change_their_status(app, client, aut
         # The relation ends the target's validity from today; its own dates are not touched.
         assert target.status == "expired" and target.expires is None
         change = target.status_timeline()[-1]
-        assert change.starts == TODAY and change.reason.startswith("Bị bãi bỏ bởi Quyết định")
+        assert change.starts == TODAY and change.reason.startswith("bị bãi bỏ bởi Quyết định")
         links = db.session.scalars(select(DocumentRelation).order_by(DocumentRelation.id)).all()
         assert [(r.kind, r.target_id is not None, r.confirmed) for r in links] == \
             [("repeals", True, True), ("amends", False, True)]

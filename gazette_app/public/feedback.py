@@ -15,9 +15,17 @@ from .views import bp
 log = logging.getLogger(__name__)
 
 
+def _public_document(document_id: int | None) -> Document | None:
+    """The document a feedback is about, if the public may see it (else a general form)."""
+    if not document_id or not 0 < document_id <= 2147483647:
+        return None
+    document = db.session.get(Document, document_id)
+    return document if document is not None and document.is_public else None
+
+
 @bp.route("/gop-y", methods=["GET"])
 def feedback_form():
-    document = db.session.get(Document, request.args.get("van-ban", type=int) or 0)
+    document = _public_document(request.args.get("van-ban", type=int))
     return render_template("public/feedback.html", document=document, stamp=form_stamp(),
                            errors={}, values={})
 
@@ -29,7 +37,7 @@ def feedback_submit():
     try:
         values = FeedbackSchema().load({k: v for k, v in form.items() if v != ""})
     except ValidationError as error:
-        document = db.session.get(Document, request.form.get("document_id", type=int) or 0)
+        document = _public_document(request.form.get("document_id", type=int))
         return render_template("public/feedback.html", document=document, stamp=form_stamp(),
                                errors=error.messages, values=form), 400
     reason = looks_automated(values, form.get("t", ""))
