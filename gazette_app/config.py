@@ -108,6 +108,11 @@ def from_environment(instance: Path) -> dict:
         "PUBLISH_DEADLINE_DAYS": int(os.environ.get("GAZETTE_PUBLISH_DAYS", "3")),
         "PUBLISH_DEADLINE_WORKING_DAYS": _bool("GAZETTE_PUBLISH_WORKING_DAYS", True),
         "DUE_SOON_DAYS": int(os.environ.get("GAZETTE_DUE_SOON_DAYS", "1")),
+        # The issuing body sends a document within this many days of signing (Law 64/2025
+        # Art. 9(1)); a later receipt counts as "gửi chậm" in the dashboard and statistics.
+        "ISSUER_SEND_DAYS": int(os.environ.get("GAZETTE_ISSUER_SEND_DAYS", "3")),
+        # The new-issue page proposes the documents due soonest up to this many pages.
+        "ISSUE_PAGE_BUDGET": int(os.environ.get("GAZETTE_ISSUE_PAGE_BUDGET", "100")),
         # Quarterly volumes printed on both sides: every issue starts on a right-hand page.
         "VOLUME_DOUBLE_SIDED": _bool("GAZETTE_VOLUME_DOUBLE_SIDED", True),
         # The gazette's clock and calendar (gazette_app/clock.py): "today" is a day in this zone;

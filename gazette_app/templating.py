@@ -9,6 +9,7 @@ from search_index.analysis import slugify
 
 from .models import Role
 from . import clock
+from .formatting import vn_number
 
 
 
@@ -31,6 +32,7 @@ def url_with(**changes) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
+    app.jinja_env.filters["vn_number"] = vn_number
     app.jinja_env.filters["slug"] = slugify
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["Role"] = Role

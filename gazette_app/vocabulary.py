@@ -44,3 +44,52 @@ def issuer_level(name: str) -> str:
     """"province" for organs of the province, "commune" for those of a commune or ward."""
     key = fold_key(name)
     return "commune" if key.split(" ")[1:2] in (["xa"], ["phuong"], ["thi"]) else "province"
+
+
+# What the audit trail records, in the words of the office (the codes stay in the database).
+AUDIT_ACTIONS: dict[str, str] = {
+    "api_key.create": "Tạo khoá API",
+    "auth.login": "Đăng nhập",
+    "auth.login_failed": "Đăng nhập sai mật khẩu",
+    "auth.login_refused": "Đăng nhập bị từ chối",
+    "auth.logout": "Đăng xuất",
+    "document.attach_pdf": "Gắn tệp PDF",
+    "document.attach_source": "Gắn tệp nguồn",
+    "document.import": "Nhập văn bản từ dữ liệu",
+    "document.register": "Vào sổ văn bản",
+    "document.review": "Xem xét trùng lặp",
+    "document.status": "Đổi tình trạng hiệu lực",
+    "document.update": "Sửa thông tin văn bản",
+    "feedback.answer": "Trả lời góp ý",
+    "feedback.create": "Nhận góp ý",
+    "instance.backup": "Sao lưu",
+    "instance.restore": "Phục hồi từ bản sao lưu",
+    "issue.approve": "Duyệt số Công báo",
+    "issue.compose": "Dàn trang số Công báo",
+    "issue.create": "Tạo số Công báo",
+    "issue.publish": "Phát hành số Công báo",
+    "issue.reorder": "Đổi thứ tự văn bản trong số",
+    "issue.unapprove": "Trả số đã duyệt về bản nháp",
+    "news.create": "Đăng tin",
+    "receipt.create": "Tiếp nhận hồ sơ",
+    "receipt.discard": "Huỷ hồ sơ tiếp nhận",
+    "store.verify": "Kiểm tra toàn vẹn kho tệp",
+    "user.create": "Tạo tài khoản",
+    "user.password": "Đổi mật khẩu",
+    "user.update": "Sửa tài khoản",
+    "volume.build": "Đóng tập lưu trữ",
+}
+# Fields of the audit records' before/after, as staff read them.
+AUDIT_FIELDS: dict[str, str] = {
+    "notation": "Số, ký hiệu", "doc_type": "Loại văn bản", "abstract": "Trích yếu",
+    "signer": "Người ký", "issued": "Ngày ban hành", "effective": "Ngày hiệu lực",
+    "expires": "Ngày hết hiệu lực", "field": "Lĩnh vực", "status": "Tình trạng hiệu lực",
+    "recorded_status": "Tình trạng theo hồ sơ", "state": "Trạng thái", "review": "Xem xét",
+    "legal": "Văn bản QPPL", "issuer": "Cơ quan ban hành", "numbers": "Số", "date": "Ngày",
+    "pdf_sha256": "Mã kiểm tra PDF", "signed_pdf_sha256": "Mã kiểm tra bản ký số",
+    "page_count": "Số trang", "first_page": "Trang đầu", "documents": "Văn bản",
+    "username": "Tên đăng nhập", "role": "Vai trò", "active": "Đang hoạt động",
+    "full_name": "Họ tên", "name": "Tên", "rate": "Giới hạn", "title": "Tiêu đề",
+    "channel": "Kênh", "ok": "Kết quả", "files": "Số tệp", "missing": "Tệp thiếu",
+    "altered": "Tệp bị sửa", "filename": "Tên tệp", "sha256": "Mã kiểm tra",
+}

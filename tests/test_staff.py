@@ -52,7 +52,9 @@ def test_edit_is_validated_and_audited(app, client, auth):
         assert event.before["abstract"] == abstract
         assert event.after["abstract"] == abstract + " (sửa)"
     trail = client.get(f"/staff/documents/{doc_id}").get_data(as_text=True)
-    assert "document.update" in trail
+    # The trail reads in the office's words: the action and the field, not their codes.
+    assert "Sửa thông tin văn bản" in trail and "Trích yếu:" in trail
+    assert "document.update" not in trail and ">abstract<" not in trail
 
 
 def test_duplicate_review(app, client, auth):

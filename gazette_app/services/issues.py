@@ -7,6 +7,7 @@ publishing at once exactly one succeeds, and a failure at any step leaves the is
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -20,12 +21,14 @@ from issues.ordering import order_documents
 from issues.signing import SigningError
 from print_templates import Masthead
 
+from .. import clock
 from ..extensions import db
 from ..models import Document, Issue, IssueEntry, IssueNumber, Role, User
 from ..models.types import utcnow
 from ..recovery import checkpoint
 from ..storage import get_store, work_dir
 from .audit import record
+from .deadlines import due_date
 from .freeze import fingerprint
 from .signing import sign_issue_pdf
 
@@ -52,6 +55,55 @@ def available_documents(before: date | None = None) -> list[Document]:
     if before is not None:
         query = query.where(Document.issued <= before)
     return list(db.session.scalars(query.order_by(Document.received_at, Document.id)))
+
+
+@dataclass
+class QueueRow:
+    document: Document
+    due: date
+    pages: int
+
+
+@dataclass
+class IssueQueue:
+    """What waits for an issue, soonest due first, with a proposal that fills a page budget."""
+
+    rows: list[QueueRow]
+    proposed: set[int]
+    issuers: list[tuple[str, str]]  # (code, name) of every issuer waiting, for the filter
+
+    @property
+    def proposed_pages(self) -> int:
+        return sum(row.pages for row in self.rows if row.document.id in self.proposed)
+
+
+def issue_queue(issuer_code: str | None = None, part: str | None = None,
+                doc_type: str | None = None, received_from: date | None = None,
+                received_to: date | None = None, budget: int = 100) -> IssueQueue:
+    """The documents waiting (``available_documents``), filtered; the proposal takes the
+    soonest due until ``budget`` pages are filled (at least one document)."""
+    waiting = available_documents()
+    issuers = sorted({(d.issuer.code, d.issuer.name) for d in waiting}, key=lambda i: i[1])
+    rows = []
+    for document in waiting:
+        received = clock.local_day(document.received_at)
+        if (issuer_code and document.issuer.code != issuer_code) or \
+                (part and document.legal != (part == "legal")) or \
+                (doc_type and document.doc_type != doc_type) or \
+                (received_from and received < received_from) or \
+                (received_to and received > received_to):
+            continue
+        pdf = document.file("pdf")
+        rows.append(QueueRow(document, due_date(document.received_at),
+                             pdf.page_count or 1 if pdf else 1))
+    rows.sort(key=lambda row: (row.due, row.document.received_at, row.document.id))
+    proposed, pages = set(), 0
+    for row in rows:
+        if proposed and pages + row.pages > budget:
+            break
+        proposed.add(row.document.id)
+        pages += row.pages
+    return IssueQueue(rows, proposed, issuers)
 
 
 def create_issue(year: int, numbers: list[int], issue_date: date,

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
+from ..formatting import vn_number
 from ..models import Document, Feedback, Issue, IssueEntry, SearchLog
+from .lateness import IssuerLateness, by_issuer
 
 TOP = 10
 
@@ -37,6 +39,9 @@ class Report:
     top_queries_without_result: list[tuple[str, int]] = field(default_factory=list)
     feedback_received: int = 0
     feedback_answered: int = 0
+    issuer_late: int = 0  # received in the period, sent after the issuer's deadline
+    office_late: int = 0  # received in the period, published (or still waiting) past its due date
+    lateness_by_issuer: list[IssuerLateness] = field(default_factory=list)
 
     @property
     def received_other(self) -> int:
@@ -58,11 +63,13 @@ class Report:
                 ("Số Công báo", "Tổng số trang", self.pages),
                 ("Thời gian", "Số ngày trung bình từ ký đến đăng",
                  "" if self.average_days_to_publication is None
-                 else round(self.average_days_to_publication, 1)),
+                 else vn_number(self.average_days_to_publication, 1)),
                 ("Tìm kiếm", "Lượt tìm kiếm", self.searches),
                 ("Tìm kiếm", "Lượt không có kết quả", self.searches_without_result),
                 ("Góp ý", "Nhận được", self.feedback_received),
-                ("Góp ý", "Đã trả lời", self.feedback_answered)]
+                ("Góp ý", "Đã trả lời", self.feedback_answered),
+                ("Đúng hạn", "Cơ quan ban hành gửi chậm", self.issuer_late),
+                ("Đúng hạn", "Văn phòng đăng chậm", self.office_late)]
         rows += [("Đã đăng theo cơ quan", name, n) for name, n in self.published_by_issuer]
         rows += [("Đã đăng theo loại", name, n) for name, n in self.published_by_type]
         rows += [("Tiếp nhận theo cơ quan", name, n) for name, n in self.received_by_issuer]
@@ -70,6 +77,9 @@ class Report:
                   f"{views} / {downloads}") for notation, issuer, views, downloads
                  in self.most_viewed]
         rows += [("Tìm không thấy", query, n) for query, n in self.top_queries_without_result]
+        rows += [("Gửi chậm / đăng chậm theo cơ quan", row.issuer,
+                  f"{row.issuer_late} / {row.office_late} (trên {row.received})")
+                 for row in self.lateness_by_issuer if row.issuer_late or row.office_late]
         return rows
 
 
@@ -85,6 +95,18 @@ def _instant(day: date) -> datetime:
     return clock.start_of_day(day)
 
 
+def latest_quarter_with_data(today: date) -> tuple[int, int]:
+    """(year, quarter) of the latest receipt or published issue, not after ``today``; today's
+    quarter when there is none (a new gazette)."""
+    received = db.session.scalar(select(func.max(Document.received_at)).where(
+        Document.received_at < _instant(today + timedelta(days=1))))
+    issued = db.session.scalar(select(func.max(Issue.date)).where(
+        Issue.state == "published", Issue.date <= today))
+    days = [d for d in (clock.local_day(received) if received else None, issued) if d]
+    latest = max(days) if days else today
+    return latest.year, (latest.month - 1) // 3 + 1
+
+
 def build_report(start: date, end: date, label: str) -> Report:
     report = Report(start=start, end=end, label=label)
     begin, finish = _instant(start), _instant(end)
@@ -94,6 +116,9 @@ def build_report(start: date, end: date, label: str) -> Report:
     report.received = len(received)
     report.received_legal = sum(d.legal for d in received)
     report.received_by_issuer = Counter(d.issuer.name for d in received).most_common()
+    report.lateness_by_issuer = by_issuer(received)
+    report.issuer_late = sum(row.issuer_late for row in report.lateness_by_issuer)
+    report.office_late = sum(row.office_late for row in report.lateness_by_issuer)
 
     entries = db.session.scalars(select(IssueEntry).join(Issue).where(
         Issue.state == "published", Issue.date >= start, Issue.date < end)).all()

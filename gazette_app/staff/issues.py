@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -70,9 +70,29 @@ def new_issue():
         flash(f"Đã tạo bản nháp {issue.label}/{issue.year}.", "success")
         return redirect(url_for("staff.issue", issue_id=issue.id))
     next_number = workflow.taken_numbers(today.year)
+    queue = workflow.issue_queue(**_queue_filters())
+    choice = request.args.get("chon", "")
+    chosen = ({row.document.id for row in queue.rows} if choice == "tat-ca" else set()
+              if choice == "khong" else queue.proposed)
     return render_template("staff/issue_new.html", year=today.year, today=today,
-                           next_number=max(next_number, default=0) + 1,
-                           documents=workflow.available_documents())
+                           next_number=max(next_number, default=0) + 1, queue=queue,
+                           chosen=chosen, filters=request.args, issuers=queue.issuers,
+                           budget=current_app.config["ISSUE_PAGE_BUDGET"])
+
+
+def _queue_filters() -> dict:
+    """The new-issue page's filters, bounded: issuer code, part, type, received from/to."""
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.args.get(name, "")[:10])
+        except ValueError:
+            return None
+    part = request.args.get("phan", "")
+    return {"issuer_code": request.args.get("co-quan", "")[:200] or None,
+            "part": part if part in ("legal", "other") else None,
+            "doc_type": request.args.get("loai", "")[:120] or None,
+            "received_from": day("tu-ngay"), "received_to": day("den-ngay"),
+            "budget": current_app.config["ISSUE_PAGE_BUDGET"]}
 
 
 @bp.route("/issues/<int(max=2147483647):issue_id>")

@@ -9,7 +9,7 @@ from flask import Response, current_app, render_template, request, send_file
 from print_templates.report import build_statistics_report
 
 from .. import clock
-from ..services.statistics import build_report, quarter_bounds
+from ..services.statistics import build_report, latest_quarter_with_data, quarter_bounds
 from ..storage import work_dir
 from .views import bp
 
@@ -17,9 +17,9 @@ QUARTERS = ("I", "II", "III", "IV")
 
 
 def _period():
-    today = clock.today()
-    year = request.args.get("nam", type=int) or today.year
-    quarter = request.args.get("quy", type=int) or (today.month - 1) // 3 + 1
+    latest_year, latest_quarter = latest_quarter_with_data(clock.today())
+    year = request.args.get("nam", type=int) or latest_year
+    quarter = request.args.get("quy", type=int) or latest_quarter
     year = min(max(year, 1945), 2100)
     quarter = min(max(quarter, 1), 4)
     start, end = quarter_bounds(year, quarter)

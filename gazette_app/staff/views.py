@@ -1,6 +1,8 @@
 """Staff UI under /staff/: documents, duplicate review, audit trail, accounts."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -11,15 +13,82 @@ from search_index.analysis import fold, nfc
 from .. import clock
 from ..auth.access import require_role, role_required
 from ..extensions import db
-from ..models import AuditEvent, Document, DuplicateFlag, Issuer, Role, User
+from ..models import AuditEvent, Document, DuplicateFlag, Issue, Issuer, Role, User
+from ..models.document import DOCUMENT_STATES
+from ..models.issue import ISSUE_STATES
 from ..schemas import DocumentFieldsSchema
 from ..services import documents as document_service
 from ..services.deadlines import deadline_board
 from ..services.freeze import DocumentFrozen, freeze_reason
+from ..services.lateness import by_issuer as lateness_by_issuer
 from ..services.users import AccountError, create_user, update_user
-from ..vocabulary import STATUS_LABELS
+from ..vocabulary import AUDIT_ACTIONS, AUDIT_FIELDS, STATUS_LABELS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+
+
+@bp.app_template_global()
+def audit_value(name: str, value) -> str:
+    """A before/after value of the audit trail as staff read it: dates dd/mm/yyyy, codes as
+    their Vietnamese labels, a hash shortened, lists joined."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if name == "numbers" and isinstance(value, list):
+        return "Số " + " + ".join(f"{n:02d}" for n in value)
+    if name == "documents" and isinstance(value, list):
+        return f"{len(value)} văn bản"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if name in ("issued", "effective", "expires", "date") and isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if name in ("status", "recorded_status"):
+        return STATUS_LABELS.get(value, value)
+    if name == "state":
+        return DOCUMENT_STATES.get(value) or ISSUE_STATES.get(value, value)
+    if name == "review":
+        return {"ok": "Đã xem xét", "flagged": "Nghi trùng, chờ xem xét"}.get(value, value)
+    if name == "role":
+        return Role(value).label if value in {r.value for r in Role} else str(value)
+    if name.endswith("sha256") and isinstance(value, str) and len(value) == 64:
+        return value[:12] + "…"
+    return str(value)
+
+
+@bp.app_template_global()
+def audit_names(events) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """What each event is about, named as staff know it ("Quyết định số 12/QĐ-UBND (UBND
+    xã Chiềng Mai)", "Số 08/2026"), with the staff page to open, for one page of events."""
+    ids = {kind: {e.object_id for e in events if e.object_type == kind and
+                  str(e.object_id).isdigit()} for kind in ("document", "issue", "receipt")}
+    names: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for document in db.session.scalars(select(Document).where(
+            Document.id.in_([int(i) for i in ids["document"]]))):
+        names[("document", str(document.id))] = (
+            f"{document.doc_type} số {document.notation} ({document.issuer.name})",
+            url_for("staff.document", document_id=document.id))
+    for issue in db.session.scalars(select(Issue).where(
+            Issue.id.in_([int(i) for i in ids["issue"]]))):
+        names[("issue", str(issue.id))] = (f"{issue.label}/{issue.year}",
+                                           url_for("staff.issue", issue_id=issue.id))
+    for receipt_id in ids["receipt"]:
+        names[("receipt", receipt_id)] = (f"Hồ sơ tiếp nhận {receipt_id}",
+                                          url_for("staff.receipt", receipt_id=int(receipt_id)))
+    return names
+
+
+AUDIT_OBJECTS = {"backup": "bản sao lưu", "verification": "lần kiểm tra kho tệp",
+                 "feedback": "góp ý", "news": "tin", "api_key": "khoá API"}
+
+
+@bp.app_context_processor
+def audit_vocabulary() -> dict:
+    return {"audit_actions": AUDIT_ACTIONS, "audit_fields": AUDIT_FIELDS,
+            "audit_objects": AUDIT_OBJECTS}
 
 
 @bp.before_request
@@ -36,8 +105,15 @@ def dashboard():
                                 .where(Document.review == "flagged"))
     recent = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(10)).all()
     board = deadline_board()
+    today = clock.today()
+    this_year = db.session.scalars(select(Document).where(
+        Document.state != "withdrawn", Document.received_at >= clock.start_of_day(
+            date(today.year, 1, 1)))).all()
+    late = lateness_by_issuer(this_year, today)
     return render_template("staff/dashboard.html", by_state=by_state, flagged=flagged,
-                           recent=recent, board=board, today=clock.today())
+                           recent=recent, board=board, today=today, late=late,
+                           issuer_late=sum(r.issuer_late for r in late),
+                           office_late=sum(r.office_late for r in late))
 
 
 def _document_filters() -> tuple[list, dict]:
