@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     from .public import search as _public_search  # noqa: F401  (adds /tim-kiem)
     from .staff import issues as _staff_issues  # noqa: F401  (adds the issue pages)
     from .staff import receiving as _staff_receiving  # noqa: F401  (adds receiving pages)
+    from .staff import notices as _staff_notices  # noqa: F401  (adds notify-the-issuer pages)
     from .staff import volumes as _staff_volumes  # noqa: F401  (adds the archive pages)
     from .staff.views import bp as staff_bp
 

@@ -16,6 +16,7 @@ RECEIPT_STATES = {
     "proposed": "Chờ xác nhận thông tin",
     "registered": "Đã vào sổ",
     "failed": "Không xử lý được",
+    "needs_issuer": "Chờ cơ quan ban hành xử lý",
     "discarded": "Đã huỷ",
 }
 
@@ -45,6 +46,15 @@ class Receipt(db.Model):
     message: Mapped[str] = mapped_column(Text, default="")  # Vietnamese, shown to staff
     document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="SET NULL"))
+    # Decree 34/2016 Art. 91(2): an error found on receipt is notified to the issuer at once,
+    # who sends the official copy; the deadline then counts from that corrected copy.
+    issuer_problem: Mapped[str] = mapped_column(Text, default="")  # what is wrong, Vietnamese
+    problem_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notified_via: Mapped[str] = mapped_column(String(32), default="")
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The files received before the corrected copy replaced them, kept to compare.
+    superseded_files: Mapped[list] = mapped_column(JSON, default=list)
 
     document = relationship("Document")
     received_by = relationship("User")
@@ -53,6 +63,11 @@ class Receipt(db.Model):
     @property
     def state_label(self) -> str:
         return RECEIPT_STATES.get(self.state, self.state)
+
+    @property
+    def deadline_from(self) -> datetime:
+        """The publication deadline counts from the corrected copy when there is one."""
+        return self.corrected_at or self.received_at
 
     @property
     def main_file(self) -> dict:

@@ -3,7 +3,7 @@ days by default) from its receipt. The dashboard lists what waits, what is due s
 is overdue, receipts not yet registered included (the clock runs from the receipt)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -37,6 +37,7 @@ class DeadlineBoard:
     overdue: list[Waiting]
     due_soon: list[Waiting]
     waiting: list[Waiting]
+    with_issuer: list[Waiting] = field(default_factory=list)  # waiting for a corrected copy
 
     @property
     def total(self) -> int:
@@ -51,11 +52,16 @@ def deadline_board(today: date | None = None) -> DeadlineBoard:
                     document=d)
             for d in db.session.scalars(select(Document).where(
                 Document.state.in_(("received", "ready"))))]
-    rows += [Waiting(r.main_file.get("filename", f"#{r.id}"), r.received_at,
-                     due_date(r.received_at), receipt=r)
+    rows += [Waiting(r.main_file.get("filename", f"#{r.id}"), r.deadline_from,
+                     due_date(r.deadline_from), receipt=r)
              for r in db.session.scalars(select(Receipt).where(
                  Receipt.state.in_(("queued", "processing", "proposed", "failed"))))]
     rows.sort(key=lambda row: (row.due, row.received_at))
+    # Sent back to the issuer: the office's clock waits for the corrected copy (Art. 91(2)).
+    with_issuer = [Waiting(r.main_file.get("filename", f"#{r.id}"), r.received_at,
+                           due_date(r.received_at), receipt=r)
+                   for r in db.session.scalars(select(Receipt).where(
+                       Receipt.state == "needs_issuer").order_by(Receipt.problem_at))]
     return DeadlineBoard(overdue=[r for r in rows if r.due < today],
                          due_soon=[r for r in rows if today <= r.due <= soon],
-                         waiting=[r for r in rows if r.due > soon])
+                         waiting=[r for r in rows if r.due > soon], with_issuer=with_issuer)

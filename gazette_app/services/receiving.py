@@ -136,14 +136,20 @@ def receive(files: list[tuple[str | None, bytes]], *, together: bool = False,
     return result
 
 
-def _store_group(group: list[tuple[str, Kind, bytes]], actor: User | None,
-                 channel: str) -> Receipt:
+def store_group(group: list[tuple[str, Kind, bytes]]) -> list[dict]:
+    """Put checked files into the store unchanged; their entries for ``Receipt.files``."""
     store = get_store()
     stored = []
     for index, (name, kind, data) in enumerate(group):
         blob = store.put_bytes(data)
         stored.append({"sha256": blob.sha256, "size": blob.size, "filename": name,
                        "kind": kind.name, "role": "main" if index == 0 else "annex"})
+    return stored
+
+
+def _store_group(group: list[tuple[str, Kind, bytes]], actor: User | None,
+                 channel: str) -> Receipt:
+    stored = store_group(group)
     receipt = Receipt(files=stored, channel=channel,
                       received_by_id=actor.id if actor else None)
     db.session.add(receipt)
@@ -320,7 +326,7 @@ def register(receipt: Receipt, form: dict, relations: list[ConfirmedRelation],
         raise RegistrationError({"relations": "Số, ký hiệu văn bản liên quan không hợp lệ: "
                                               + ", ".join(bad[:5])})
     document = build_document(values, get_or_create_issuer(values["issuer"]))
-    document.received_at = receipt.received_at
+    document.received_at = receipt.deadline_from  # the corrected copy's time, if one came
     document.body_text = receipt.text
     document.state = "ready"
     document.files = _document_files(receipt)

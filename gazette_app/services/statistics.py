@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from .. import clock
 from ..extensions import db
 from ..formatting import vn_number
-from ..models import Document, Feedback, Issue, IssueEntry, SearchLog
+from ..models import Document, Feedback, Issue, IssueEntry, Receipt, SearchLog
 from .lateness import IssuerLateness, by_issuer
 
 TOP = 10
@@ -42,6 +42,8 @@ class Report:
     issuer_late: int = 0  # received in the period, sent after the issuer's deadline
     office_late: int = 0  # received in the period, published (or still waiting) past its due date
     lateness_by_issuer: list[IssuerLateness] = field(default_factory=list)
+    returned_to_issuer: int = 0  # receipts with an error sent back to the issuer (Art. 91)
+    corrected_by_issuer: int = 0  # corrected copies received
 
     @property
     def received_other(self) -> int:
@@ -69,7 +71,9 @@ class Report:
                 ("Góp ý", "Nhận được", self.feedback_received),
                 ("Góp ý", "Đã trả lời", self.feedback_answered),
                 ("Đúng hạn", "Cơ quan ban hành gửi chậm", self.issuer_late),
-                ("Đúng hạn", "Văn phòng đăng chậm", self.office_late)]
+                ("Đúng hạn", "Văn phòng đăng chậm", self.office_late),
+                ("Sai sót khi tiếp nhận", "Gửi lại cơ quan ban hành", self.returned_to_issuer),
+                ("Sai sót khi tiếp nhận", "Đã nhận bản sửa", self.corrected_by_issuer)]
         rows += [("Đã đăng theo cơ quan", name, n) for name, n in self.published_by_issuer]
         rows += [("Đã đăng theo loại", name, n) for name, n in self.published_by_type]
         rows += [("Tiếp nhận theo cơ quan", name, n) for name, n in self.received_by_issuer]
@@ -151,6 +155,10 @@ def build_report(start: date, end: date, label: str) -> Report:
         select(lowered, func.count()).where(*in_period, SearchLog.results == 0)
         .group_by(lowered).order_by(func.count().desc(), lowered).limit(TOP))]
 
+    report.returned_to_issuer = db.session.scalar(select(func.count()).select_from(Receipt).where(
+        Receipt.problem_at >= begin, Receipt.problem_at < finish)) or 0
+    report.corrected_by_issuer = db.session.scalar(select(func.count()).select_from(Receipt).where(
+        Receipt.corrected_at >= begin, Receipt.corrected_at < finish)) or 0
     report.feedback_received = db.session.scalar(select(func.count()).select_from(Feedback).where(
         Feedback.created_at >= begin, Feedback.created_at < finish)) or 0
     report.feedback_answered = db.session.scalar(select(func.count()).select_from(Feedback).where(

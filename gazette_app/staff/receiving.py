@@ -11,6 +11,7 @@ from ..jobs import wake
 from ..models import Document, Receipt
 from ..services import receiving
 from ..services.deadlines import due_date
+from ..services.issuer_notices import CHANNELS
 from ..storage import send_stored
 from .views import bp
 
@@ -58,7 +59,8 @@ def _receipt_page(item: Receipt, form: dict, errors: dict, status: int = 200):
                for row in item.relations if row.get("target_id")}
     return render_template("staff/receipt.html", receipt=item, form=form, errors=errors,
                            targets=targets, kinds=receiving.RELATION_KINDS,
-                           manual_rows=MANUAL_RELATIONS, due=due_date(item.received_at)), status
+                           manual_rows=MANUAL_RELATIONS, due=due_date(item.deadline_from),
+                           channels=CHANNELS), status
 
 
 @bp.route("/receipts/<int(max=2147483647):receipt_id>/progress")

@@ -1,0 +1,72 @@
+"""Staff pages of the notify-the-issuer step: send a receipt back with what is wrong, print or
+e-mail the notice, record that the issuer was told, receive the corrected copy."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..jobs import wake
+from ..models import Receipt
+from ..services import issuer_notices
+from .views import bp
+
+
+def _receipt_or_404(receipt_id: int) -> Receipt:
+    receipt = db.session.get(Receipt, receipt_id)
+    if receipt is None:
+        abort(404)
+    return receipt
+
+
+def _step(receipt: Receipt, action, success: str):
+    try:
+        action()
+        flash(success, "success")
+    except issuer_notices.NoticeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for("staff.receipt", receipt_id=receipt.id))
+
+
+@bp.route("/receipts/<int(max=2147483647):receipt_id>/return", methods=["POST"])
+def return_receipt(receipt_id: int):
+    receipt = _receipt_or_404(receipt_id)
+    problem = request.form.get("problem", "")[:4000]
+    return _step(receipt, lambda: issuer_notices.return_to_issuer(
+        receipt, problem, current_user._get_current_object()),
+        "Đã ghi sai sót; hãy thông báo cho cơ quan ban hành.")
+
+
+@bp.route("/receipts/<int(max=2147483647):receipt_id>/notice")
+def receipt_notice(receipt_id: int):
+    """The notice to print or send by e-mail."""
+    receipt = _receipt_or_404(receipt_id)
+    if receipt.state != "needs_issuer":
+        abort(404)
+    notice = issuer_notices.notice(receipt)
+    mailto = f"mailto:?subject={quote(notice.subject)}&body={quote(notice.body)}"
+    return render_template("staff/notice.html", receipt=receipt, notice=notice, mailto=mailto)
+
+
+@bp.route("/receipts/<int(max=2147483647):receipt_id>/notified", methods=["POST"])
+def receipt_notified(receipt_id: int):
+    receipt = _receipt_or_404(receipt_id)
+    channel = request.form.get("channel", "")[:32]
+    return _step(receipt, lambda: issuer_notices.mark_notified(
+        receipt, channel, current_user._get_current_object()),
+        "Đã ghi nhận việc thông báo cho cơ quan ban hành.")
+
+
+@bp.route("/receipts/<int(max=2147483647):receipt_id>/corrected", methods=["POST"])
+def receipt_corrected(receipt_id: int):
+    receipt = _receipt_or_404(receipt_id)
+    files = [(upload.filename, upload.read()) for upload in request.files.getlist("files")[:20]
+             if upload.filename]
+    response = _step(receipt, lambda: issuer_notices.receive_corrected(
+        receipt, files, current_user._get_current_object()),
+        "Đã tiếp nhận bản đã sửa; đang xử lý. Hạn đăng tính từ bây giờ.")
+    wake()
+    return response
