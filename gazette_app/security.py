@@ -48,32 +48,46 @@ def _headers(response: Response) -> Response:
     return response
 
 
-def _expire_idle_session() -> None:
-    """Log out a staff session unused for SESSION_IDLE_MINUTES (its cookie may live longer)."""
+def _lifetime_seconds(app: Flask) -> int:
+    lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+    return int(lifetime.total_seconds()) if hasattr(lifetime, "total_seconds") else int(lifetime)
+
+
+def _expire_session() -> None:
+    """Log out a staff session unused for SESSION_IDLE_MINUTES, or opened more than
+    SESSION_MINUTES ago however busy it is (the cookie is re-signed on every request, so its
+    own expiry moves; the login time written at login does not)."""
     if not current_user.is_authenticated:
         return
     from flask import current_app
-    now, seen = int(time.time()), session.get("seen")
+    now, seen, opened = int(time.time()), session.get("seen"), session.get("login_at")
+    if not opened or now - int(opened) > _lifetime_seconds(current_app):
+        _end_session("Phiên làm việc đã hết thời hạn tối đa; vui lòng đăng nhập lại.")
+        return
     if seen and now - int(seen) > current_app.config["SESSION_IDLE_MINUTES"] * 60:
-        logout_user()
-        session.clear()
-        flash("Phiên làm việc đã hết hạn do lâu không thao tác; vui lòng đăng nhập lại.", "info")
+        _end_session("Phiên làm việc đã hết hạn do lâu không thao tác; vui lòng đăng nhập lại.")
         return
     if not seen or now - int(seen) > 30:  # not a new cookie on every request
         session["seen"] = now
 
 
+def _end_session(message: str) -> None:
+    logout_user()
+    session.clear()
+    flash(message, "info")
+
+
 def start_session() -> None:
     """At login: a fresh session (nothing carried over from before), expiring after
-    PERMANENT_SESSION_LIFETIME at the latest."""
+    PERMANENT_SESSION_LIFETIME counted from now."""
     session.clear()
     session.permanent = True
-    session["seen"] = int(time.time())
+    session["seen"] = session["login_at"] = int(time.time())
 
 
 def init_app(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # behind nginx: the client's address and https come from its headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    app.before_request(_expire_idle_session)
+    app.before_request(_expire_session)
     app.after_request(_headers)

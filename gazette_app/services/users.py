@@ -55,6 +55,7 @@ def create_user(username: str, password: str, role: str, full_name: str = "",
 def set_password(user: User, password: str, actor: User | None = None) -> None:
     check_password_policy(password, user.username)
     user.set_password(password)
+    user.end_sessions()  # a stolen session must not outlive the password it was opened with
     record("user.password", "user", user.id, note="password changed", actor=actor)
     db.session.commit()
 
@@ -64,6 +65,7 @@ def update_user(user: User, role: str, active: bool, actor: User | None = None) 
     user.role = parse_role(role).value
     user.active = active
     if before != user.audit_state():
+        user.end_sessions()  # the account's open sessions were opened with other rights
         record("user.update", "user", user.id, before=before, after=user.audit_state(),
                actor=actor)
     db.session.commit()
