@@ -4,14 +4,41 @@ CSV cells, the Host header, oversized integers, rate limits, bounded forms, cont
 characters. (The earlier attack tests: tests/test_security.py and tests/test_auth.py.)"""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import hashlib
+import io
+import json
+from datetime import date, datetime, timezone
 
 import time_machine
+from pypdf import PdfWriter
 from sqlalchemy import select
 
+from gazette_app import jobs
+from gazette_app.demo.documents import DemoDocument, render_document_pdf
 from gazette_app.extensions import db
-from gazette_app.models import User
-from tests.conftest import PASSWORDS
+from gazette_app.models import Document, Receipt, User
+from gazette_app.services import issues as workflow
+from gazette_app.services.documents import attach_pdf
+from gazette_app.services.receiving import register
+from gazette_app.services.records import import_records
+from gazette_app.services.users import create_user
+from gazette_app.storage import get_store
+from tests.conftest import PASSWORDS, csrf_token
+from tests.intake_fixtures import (active_markers, active_pdf, docx_bytes, macro_docx, need,
+                                   uncompressed, xlsx_bytes)
+
+
+def _plain_pdf(tmp_path, notation: str) -> bytes:
+    demo = DemoDocument(notation, "UBND tỉnh", "Quyết định", "Quy định mức thu phí thẩm định",
+                        date(2026, 7, 13), "Chủ tịch UBND Nguyễn Đình Việt")
+    return render_document_pdf(tmp_path / "plain.pdf", demo, 2).read_bytes()
+
+
+def _upload(client, files: list[tuple[str, bytes]]):
+    data = {"csrf_token": csrf_token(client, "/staff/receive"),
+            "files": [(io.BytesIO(content), name) for name, content in files]}
+    return client.post("/staff/receive", data=data, content_type="multipart/form-data",
+                       follow_redirects=True)
 
 
 def _user(name: str) -> User:
@@ -64,3 +91,111 @@ def test_a_busy_session_still_ends_at_its_absolute_lifetime(app, client, auth):
             clock.shift(20)
             answers.append(client.get("/staff/").status_code)
     assert answers == [200, 200, 200, 302, 302, 302]
+
+
+# --- 2. active content is kept for staff, never published as received ----------------------
+
+def _only_clean(pdf: bytes, tmp_path) -> None:
+    assert active_markers(pdf, tmp_path) == []
+    assert b"congbao.sonla.gov.vn" in uncompressed(pdf, tmp_path)  # the document's ordinary link is still there
+
+
+def test_an_active_pdf_is_kept_as_received_and_published_clean(app, client, auth, tmp_path):
+    """Received through the upload page: the original kept byte for byte for staff only, the
+    receipt says what was removed, the registered PDF (what the public gets) is clean."""
+    auth.login("bien-tap", role="editor")
+    hostile = active_pdf(_plain_pdf(tmp_path, "52/2026/QĐ-UBND"))
+    assert set(active_markers(hostile, tmp_path)) == {
+        "JavaScript", "JS", "Launch", "SubmitForm", "EmbeddedFiles", "XFA", "AA", "OpenAction",
+        "app.alert"}
+    _upload(client, [("QD 52.pdf", hostile)])
+    with app.app_context():
+        jobs.run_pending()
+        receipt = db.session.scalars(select(Receipt)).one()
+        assert receipt.state == "proposed", receipt.message
+        assert receipt.files[0]["sha256"] == hashlib.sha256(hostile).hexdigest()
+        form = {k: v for k, v in receipt.proposal.items() if isinstance(v, str)}
+        form["doc_type"] = "Quyết định của UBND tỉnh"
+        receipt_id = receipt.id
+    page = client.get(f"/staff/receipts/{receipt_id}").get_data(as_text=True)
+    for removed in ("/OpenAction", "/Launch", "/SubmitForm", "/AA", "/EmbeddedFiles", "/XFA"):
+        assert removed in page, removed
+    with app.app_context():
+        register(db.session.get(Receipt, receipt_id), form, [])
+        document = db.session.scalars(select(Document)).one()
+        kept = document.file("received")
+        assert get_store().path(kept.sha256).read_bytes() == hostile  # byte for byte
+        _only_clean(get_store().path(document.file("pdf").sha256).read_bytes(), tmp_path)
+        ids = (document.id, kept.id, document.file("pdf").id)
+    assert client.get(f"/van-ban/{ids[0]}/tep/{ids[1]}").status_code == 404
+    assert client.get(f"/van-ban/{ids[0]}/tep/{ids[2]}").status_code in (200, 404)
+
+
+def test_active_content_never_reaches_a_published_issue_or_a_download(app, tmp_path):
+    """A PDF attached by hand (CLI, staff page) is cleaned the same way; the composed and
+    published issue and every public download of the document are clean."""
+    from tests.issue_fixtures import issue_documents, records
+    record = records()[0]
+    with app.app_context():
+        import_records([json.dumps(record, ensure_ascii=False)])
+        document = db.session.scalars(select(Document)).one()
+        clean = issue_documents(tmp_path, 1)[0].pdf_path.read_bytes()
+        attach_pdf(document, active_pdf(clean), "ban-ky.pdf")
+        editor = create_user("lan", PASSWORDS["editor"], "editor")
+        approver = create_user("hoa", PASSWORDS["approver"], "approver")
+        issue = workflow.create_issue(2026, [1], document.issued, [document.id], editor)
+        workflow.compose(issue, editor)
+        workflow.approve(issue, approver)
+        workflow.publish(issue, approver)
+        _only_clean(get_store().path(issue.pdf_sha256).read_bytes(), tmp_path)
+        files = [(f.id, f.public) for f in document.files]
+        doc_id = document.id
+    client = app.test_client()
+    for file_id, public in files:
+        answer = client.get(f"/van-ban/{doc_id}/tep/{file_id}?tai=1")
+        assert answer.status_code == (200 if public else 404)
+        if public:
+            _only_clean(answer.get_data(), tmp_path)
+    listed = client.get(f"/api/v1/documents/{doc_id}").get_json()["files"]
+    assert [f["role"] for f in listed] == ["pdf"]
+
+
+def test_a_macro_docx_is_flagged_to_staff_and_never_offered_as_it_came(app, client, auth):
+    need("soffice", "libreoffice-writer-nogui")
+    auth.login("bien-tap", role="editor")
+    docx = macro_docx(["ỦY BAN NHÂN DÂN", "TỈNH SƠN LA", "Số: 61/2026/QĐ-UBND",
+                       "Sơn La, ngày 2 tháng 9 năm 2026", "QUYẾT ĐỊNH",
+                       "Quy định giá dịch vụ thoát nước", "CHỦ TỊCH", "Nguyễn Đình Việt"])
+    _upload(client, [("QĐ giá thoát nước.docx", docx)])
+    with app.app_context():
+        jobs.run_pending()
+        receipt = db.session.scalars(select(Receipt)).one()
+        assert receipt.state == "proposed", receipt.message
+        assert receipt.files[0]["hazards"] == ["macro (VBA)",
+                                               "liên kết ra ngoài (attachedTemplate)"]
+        receipt_id = receipt.id
+    page = client.get(f"/staff/receipts/{receipt_id}").get_data(as_text=True)
+    assert "macro (VBA)" in page and "không công bố" in page
+    with app.app_context():
+        receipt = db.session.get(Receipt, receipt_id)
+        form = {k: v for k, v in receipt.proposal.items() if isinstance(v, str)}
+        register(receipt, dict(form, doc_type="Quyết định của UBND tỉnh"), [])
+        document = db.session.scalars(select(Document)).one()
+        kept = document.file("received")
+        assert get_store().path(kept.sha256).read_bytes() == docx
+        assert document.file("original") is None  # no Word file for the public or e-edition
+        assert not kept.public
+        doc_id, file_id = document.id, kept.id
+    assert client.get(f"/van-ban/{doc_id}/tep/{file_id}?tai=1").status_code == 404
+
+
+def test_ordinary_office_files_and_pdfs_are_not_flagged():
+    from gazette_app.intake.files import office_hazards
+    from issues.active_content import clean_pdf
+    assert office_hazards(docx_bytes(["Điều 1."]), "docx") == []
+    assert office_hazards(xlsx_bytes([["Thủ tục", "Phí"]]), "xlsx") == []
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert clean_pdf(buffer.getvalue()) == (buffer.getvalue(), [])

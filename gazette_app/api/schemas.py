@@ -46,7 +46,8 @@ class DocumentSchema(Schema):
     status_label = fields.String()
     url = fields.Function(_document_url)
     pdf_url = fields.Method("_pdf_url", allow_none=True)
-    files = fields.List(fields.Nested(FileSchema))
+    # Files the public may download (never one withheld for its active content).
+    files = fields.List(fields.Nested(FileSchema), attribute="public_files")
     publication = fields.Method("_publication", allow_none=True)
 
     def _pdf_url(self, document):

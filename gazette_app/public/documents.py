@@ -76,7 +76,7 @@ def document_file(document_id: int, file_id: int):
     PDFs open in the browser; ?tai=1 downloads."""
     doc = _visible(db.session.get(Document, document_id))
     file = db.session.get(DocumentFile, file_id)
-    if file is None or file.document_id != doc.id:
+    if file is None or file.document_id != doc.id or not file.public:
         abort(404)
     download = request.args.get("tai") == "1" or file.media_type != "application/pdf"
     if download:
