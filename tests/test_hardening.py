@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import time
 from datetime import date, datetime, timezone
 
 import time_machine
@@ -199,3 +200,31 @@ def test_ordinary_office_files_and_pdfs_are_not_flagged():
     buffer = io.BytesIO()
     writer.write(buffer)
     assert clean_pdf(buffer.getvalue()) == (buffer.getvalue(), [])
+
+
+# --- 4, 5. login timing and the per-address throttle ----------------------------------------
+
+def _login_seconds(auth, username: str) -> float:
+    started = time.perf_counter()
+    assert auth.login(username, password="không-phải-mật-khẩu").status_code == 401
+    return time.perf_counter() - started
+
+
+def test_login_takes_as_long_for_an_unknown_user_as_for_a_known_one(app, auth):
+    app.config["LOGIN_MAX_FAILURES"] = 100  # this test measures, it does not lock
+    auth.create("lan", "editor")
+    _login_seconds(auth, "lan"), _login_seconds(auth, "khong-co")  # warm both paths
+    known = sorted(_login_seconds(auth, "lan") for _ in range(5))[2]
+    unknown = sorted(_login_seconds(auth, f"khong-co-{i}") for i in range(5))[2]
+    assert max(known, unknown) < 2 * min(known, unknown), (known, unknown)
+
+
+def test_the_address_throttle_counts_failures_across_a_success(app, client, auth):
+    limit = 4 * app.config["LOGIN_MAX_FAILURES"]  # what README and SECURITY.md say
+    auth.create("lan", "editor")
+    first = [auth.login(f"doan-{i}", password="sai").status_code for i in range(limit - 2)]
+    assert set(first) == {401}
+    assert auth.login("lan").status_code == 302  # the right password, from the same address
+    auth.logout()
+    then = [auth.login(f"doan-lai-{i}", password="sai").status_code for i in range(4)]
+    assert then == [401, 429, 429, 429]
