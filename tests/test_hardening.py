@@ -4,6 +4,7 @@ CSV cells, the Host header, oversized integers, rate limits, bounded forms, cont
 characters. (The earlier attack tests: tests/test_security.py and tests/test_auth.py.)"""
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -228,3 +229,24 @@ def test_the_address_throttle_counts_failures_across_a_success(app, client, auth
     auth.logout()
     then = [auth.login(f"doan-lai-{i}", password="sai").status_code for i in range(4)]
     assert then == [401, 429, 429, 429]
+
+
+# --- 6. CSV cells that a spreadsheet would run -----------------------------------------------
+
+def test_a_search_for_a_formula_is_plain_text_in_the_statistics_csv(app, client, auth):
+    from gazette_app.search import flush_search_log
+    formulas = ['=HYPERLINK("http://evil.example","bấm")', "+1+2", "-2+3", "@SUM(A1)",
+                "\t=1+1", "\r=1+1"]
+    for query in formulas:
+        client.get("/tim-kiem", query_string={"q": query})
+    flush_search_log(app)
+    auth.login("lan", role="editor")
+    today = date.today()
+    text = client.get(f"/staff/thong-ke.csv?nam={today.year}&quy={(today.month - 1) // 3 + 1}")\
+        .get_data(as_text=True)
+    cells = [row[1] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))
+             if row and row[0] == "Tìm không thấy"]
+    assert cells and all(cell.startswith("'") for cell in cells), cells
+    assert "'=hyperlink(\"http://evil.example\",\"bấm\")" in cells  # queries are kept lowercase
+    every_cell = [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
+    assert not [c for c in every_cell if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
