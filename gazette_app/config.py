@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +35,20 @@ def _secret_key(instance: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
+
+
+def trusted_hosts(setting: str, public_url: str) -> list[str] | None:
+    """GAZETTE_TRUSTED_HOSTS (comma-separated names; ".example.gov.vn" takes its subdomains;
+    "*" takes any host, for development only), by default the host of GAZETTE_PUBLIC_URL and
+    the loopback names (health checks, the machine itself)."""
+    if setting.strip() == "*":
+        return None
+    names = [name.strip() for name in setting.split(",") if name.strip()]
+    public_host = urlsplit(public_url).hostname
+    return names or ([public_host] if public_host else []) + LOOPBACK_HOSTS
 
 
 def from_environment(instance: Path) -> dict:
@@ -97,4 +112,8 @@ def from_environment(instance: Path) -> dict:
         "DUE_SOON_DAYS": int(os.environ.get("GAZETTE_DUE_SOON_DAYS", "1")),
         # Quarterly volumes printed on both sides: every issue starts on a right-hand page.
         "VOLUME_DOUBLE_SIDED": _bool("GAZETTE_VOLUME_DOUBLE_SIDED", True),
+        # --- Security settings ---
+        # Host names the app answers to (Host header); any other gets 400. Absolute links are
+        # built from GAZETTE_PUBLIC_URL whatever the Host header says.
+        "TRUSTED_HOSTS": trusted_hosts(os.environ.get("GAZETTE_TRUSTED_HOSTS", ""), public_url),
     }

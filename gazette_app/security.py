@@ -8,12 +8,15 @@ be framed by this site only; pages may not be framed at all (clickjacking).
 """
 from __future__ import annotations
 
+import logging
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, request, session
+from flask import Flask, Response, current_app, flash, request, session
 from flask_login import current_user, logout_user
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_host
 
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "object-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
@@ -30,6 +33,20 @@ def safe_local_path(target: str | None, default: str) -> str:
             and not any(ord(c) < 32 for c in target):
         return target
     return default
+
+
+def absolute_url(path: str) -> str:
+    """``path`` (from ``url_for``) on the site's public address, GAZETTE_PUBLIC_URL: absolute
+    links are never built from the Host header a client sent, which a shared cache would then
+    serve to everyone (feeds, sitemap and API answers are cacheable)."""
+    base = urlsplit(current_app.config["GAZETTE_PUBLIC_URL"])
+    return f"{base.scheme}://{base.netloc}{path}"
+
+
+def public_url_for(endpoint: str, **values) -> str:
+    """``url_for(endpoint, _external=True)``, on GAZETTE_PUBLIC_URL (see ``absolute_url``)."""
+    from flask import url_for
+    return absolute_url(url_for(endpoint, **values))
 
 
 def _headers(response: Response) -> Response:
@@ -59,7 +76,6 @@ def _expire_session() -> None:
     own expiry moves; the login time written at login does not)."""
     if not current_user.is_authenticated:
         return
-    from flask import current_app
     now, seen, opened = int(time.time()), session.get("seen"), session.get("login_at")
     if not opened or now - int(opened) > _lifetime_seconds(current_app):
         _end_session("Phiên làm việc đã hết thời hạn tối đa; vui lòng đăng nhập lại.")
@@ -85,7 +101,30 @@ def start_session() -> None:
     session["seen"] = session["login_at"] = int(time.time())
 
 
+class TrustedHosts:
+    """WSGI middleware: a request for a host name not in TRUSTED_HOSTS gets a plain 400 before
+    the app sees it (no page, no link, nothing a shared cache could keep for that name)."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ, start_response):
+        try:
+            get_host(environ, self.app.config["TRUSTED_HOSTS"])
+        except SecurityError:
+            logging.getLogger(__name__).warning("Refused untrusted Host %r",
+                                                environ.get("HTTP_HOST", "")[:100])
+            answer = Response("Tên miền không hợp lệ cho trang này.\n", 400,
+                              mimetype="text/plain", headers={
+                                  "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+            return answer(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
+    # The host check sees the host ProxyFix took from nginx's X-Forwarded-Host, so it wraps
+    # the app first and ProxyFix wraps it.
+    app.wsgi_app = TrustedHosts(app, app.wsgi_app)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # behind nginx: the client's address and https come from its headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

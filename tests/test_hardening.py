@@ -250,3 +250,33 @@ def test_a_search_for_a_formula_is_plain_text_in_the_statistics_csv(app, client,
     assert "'=hyperlink(\"http://evil.example\",\"bấm\")" in cells  # queries are kept lowercase
     every_cell = [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
     assert not [c for c in every_cell if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+# --- 7. the Host header --------------------------------------------------------------------
+
+def test_a_forged_host_changes_no_link_and_is_refused(app, client):
+    app.config["GAZETTE_PUBLIC_URL"] = "https://congbao.sonla.gov.vn"
+    pages = ["/sitemap.xml", "/feeds/cong-bao.atom", "/feeds/van-ban.atom?type=x", "/api/v1/",
+             "/api/v1/search?q=a", "/api/v1/issues?year=2026"]
+    for url in pages:  # the names the app answers to: links from GAZETTE_PUBLIC_URL only
+        answer = client.get(url, headers={"Host": "localhost"})
+        assert answer.status_code == 200, url
+        body = answer.get_data(as_text=True)
+        assert "http://localhost" not in body, url
+    assert "https://congbao.sonla.gov.vn/tim-kiem" in client.get("/sitemap.xml").get_data(
+        as_text=True)
+    assert "https://congbao.sonla.gov.vn/feeds/van-ban.atom?type=x" in client.get(
+        "/feeds/van-ban.atom?type=x").get_data(as_text=True)
+    for url in pages:  # any other name is refused, and nothing cacheable is served for it
+        forged = client.get(url, headers={"Host": "evil.example"})
+        assert forged.status_code == 400, url
+        assert "evil.example" not in forged.get_data(as_text=True)
+        assert "public" not in forged.headers.get("Cache-Control", "")
+
+
+def test_trusted_hosts_default_to_the_public_address_and_loopback():
+    from gazette_app.config import trusted_hosts
+    assert trusted_hosts("", "https://congbao.sonla.gov.vn") == [
+        "congbao.sonla.gov.vn", "127.0.0.1", "localhost", "::1"]
+    assert trusted_hosts("a.vn, .b.vn", "https://x.vn") == ["a.vn", ".b.vn"]
+    assert trusted_hosts("*", "https://x.vn") is None

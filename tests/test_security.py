@@ -190,7 +190,7 @@ def test_security_headers_on_pages_files_and_https(app, client):
     assert "Strict-Transport-Security" not in page.headers  # plain http: no HSTS
     api = client.get("/api/v1/")
     assert api.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'self'"
-    secure = client.get("/", base_url="https://congbao.example")
+    secure = client.get("/", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert client.get("/login").headers["Cache-Control"] == "no-store"
 
