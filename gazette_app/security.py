@@ -65,6 +65,47 @@ def _headers(response: Response) -> Response:
     return response
 
 
+# C0 controls and DEL: never part of a search, a name or a number; a NUL breaks XML (feeds) and
+# PostgreSQL text. Form and JSON text may hold tab and line breaks (a feedback message).
+_CONTROLS = {chr(c) for c in range(32)} | {"\x7f"}
+_TEXT_CONTROLS = _CONTROLS - {"\t", "\n", "\r"}
+
+
+def _has(characters: set[str], text: str) -> bool:
+    return not characters.isdisjoint(text)
+
+
+def _json_strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _json_strings(k) + _json_strings(v)]
+    if isinstance(value, list):
+        return [s for item in value for s in _json_strings(item)]
+    return []
+
+
+def _refuse_control_characters():
+    """400 for control characters anywhere in the path, the query string, a form or a JSON
+    body, before any of it reaches a query, a template or an XML feed."""
+    if _has(_CONTROLS, request.path) or any(
+            _has(_CONTROLS, key) or _has(_CONTROLS, value)
+            for key, value in request.args.items(multi=True)):
+        return _refused_input()
+    if request.method in ("POST", "PUT", "PATCH"):
+        texts = [t for key, value in request.form.items(multi=True) for t in (key, value)]
+        if request.is_json:
+            texts += _json_strings(request.get_json(silent=True))
+        if any(_has(_TEXT_CONTROLS, text) for text in texts):
+            return _refused_input()
+    return None
+
+
+def _refused_input():
+    from .errors import respond
+    return respond(400, "Dữ liệu gửi lên chứa ký tự điều khiển không hợp lệ.")
+
+
 def _lifetime_seconds(app: Flask) -> int:
     lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
     return int(lifetime.total_seconds()) if hasattr(lifetime, "total_seconds") else int(lifetime)
@@ -128,5 +169,6 @@ def init_app(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # behind nginx: the client's address and https come from its headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.before_request(_refuse_control_characters)
     app.before_request(_expire_session)
     app.after_request(_headers)

@@ -8,9 +8,11 @@ import csv
 import hashlib
 import io
 import json
+import re
 import time
 from datetime import date, datetime, timezone
 
+import pytest
 import time_machine
 from pypdf import PdfWriter
 from sqlalchemy import select
@@ -280,3 +282,91 @@ def test_trusted_hosts_default_to_the_public_address_and_loopback():
         "congbao.sonla.gov.vn", "127.0.0.1", "localhost", "::1"]
     assert trusted_hosts("a.vn, .b.vn", "https://x.vn") == ["a.vn", ".b.vn"]
     assert trusted_hosts("*", "https://x.vn") is None
+
+
+# --- 8. oversized integers -------------------------------------------------------------------
+
+HUGE = ["99999999999999999999", "2147483648", "-1", "1e400", "٣"]
+# Every integer a page reads from its query string or form, by route (found by reading every
+# request.args/request.form use; a new one belongs here).
+QUERY_INTEGERS = {
+    "/gop-y": ["van-ban"], "/van-ban/1": ["id"], "/tim-kiem": ["year", "issue", "page", "size"],
+    "/api/v1/search": ["year", "issue", "page", "size"], "/api/v1/issues": ["year"],
+    "/api/v1/documents": ["year"], "/staff/documents": ["issuer", "year", "page", "per_page"],
+    "/staff/audit": ["page", "per_page"], "/staff/feedback": ["page", "per_page"],
+    "/staff/issues": ["year"], "/staff/thong-ke": ["nam", "quy"],
+    "/staff/thong-ke.csv": ["nam", "quy"],
+}
+FORM_INTEGERS = {"/gop-y": ["document_id"], "/staff/volumes/build": ["year", "quarter"],
+                 "/staff/issues/new": ["year", "numbers", "document"],
+                 "/staff/issues/1/move": ["document"],
+                 "/staff/receipts/1/register": ["relation_rows"]}
+
+
+@pytest.mark.both_databases
+def test_oversized_integers_anywhere_give_400_or_404_never_500(app, client, auth):
+    from gazette_app.inputs import DB_INT_MAX
+    app.config["WTF_CSRF_ENABLED"] = False
+    app.config["RATELIMIT_ENABLED"] = False
+    auth.login("quantri", role="admin")
+    walked = 0
+    for rule in app.url_map.iter_rules():
+        for name, converter in rule._converters.items():
+            if type(converter).__name__ != "IntegerConverter":
+                continue
+            assert converter.max is not None and converter.max <= DB_INT_MAX, rule.rule
+            url = re.sub(rf"<[^>]*:{name}>", HUGE[0], rule.rule)
+            url = re.sub(r"<int[^>]*>", "1", url)
+            url = re.sub(r"<[^>]+>", "x", url)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                assert client.open(url, method=method).status_code == 404, (method, url)
+                walked += 1
+    assert walked > 30
+    slugs = [f"/van-ban/x/2026/{n}-x" for n in HUGE] + [f"/cong-bao/2026/{HUGE[0]}"]
+    for url in slugs:
+        assert client.get(url).status_code == 404, url
+    for path, names in QUERY_INTEGERS.items():
+        for name in names:
+            for value in HUGE:
+                status = client.get(path, query_string={name: value}).status_code
+                assert status in (200, 300, 302, 400, 404), (path, name, value, status)
+    for path, names in FORM_INTEGERS.items():
+        for name in names:
+            for value in HUGE:
+                status = client.post(path, data={name: value, "message": "Góp ý đủ dài " * 3})\
+                    .status_code
+                assert status in (200, 302, 400, 404), (path, name, value, status)
+
+
+# --- 10. counts a form may ask for -------------------------------------------------------------
+
+def test_a_form_asking_for_ten_million_rows_answers_at_once(app, client, auth):
+    from gazette_app.models import Receipt
+    app.config["WTF_CSRF_ENABLED"] = False
+    auth.login("lan", role="editor")
+    with app.app_context():
+        receipt = Receipt(files=[], state="proposed", proposal={})
+        db.session.add(receipt)
+        db.session.commit()
+        receipt_id = receipt.id
+    started = time.perf_counter()
+    answer = client.post(f"/staff/receipts/{receipt_id}/register",
+                         data={"relation_rows": "10000000"})
+    assert answer.status_code == 400
+    assert time.perf_counter() - started < 2
+
+
+# --- 11. control characters ---------------------------------------------------------------------
+
+def test_control_characters_are_refused_before_xml_or_the_database(client):
+    for url in ["/feeds/van-ban.atom?issuer=%00", "/feeds/van-ban.atom?type=a%01b",
+                "/tim-kiem?q=a%00b", "/api/v1/search?q=%00", "/van-ban/x%00/2026/1-x",
+                "/api/v1/documents?notation=%1b"]:
+        answer = client.get(url)
+        assert answer.status_code == 400, url
+        assert "\x00" not in answer.get_data(as_text=True)
+        assert "ký tự điều khiển" in answer.get_data(as_text=True)
+    feedback = client.post("/api/v1/feedback", json={"message": "Góp ý có \x00 ký tự NUL ở giữa"})
+    assert feedback.status_code == 400
+    assert client.get("/feeds/van-ban.atom?type=Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh").status_code \
+        == 200  # ordinary Vietnamese is not refused

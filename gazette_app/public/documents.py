@@ -5,6 +5,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
+from ..inputs import db_int
 from ..models import Document, DocumentFile, DocumentRelation, Issuer
 from ..storage import send_stored
 from .views import bp
@@ -49,18 +50,20 @@ def document(document_id: int):
 @bp.route("/van-ban/<issuer>/<int(max=2147483647):year>/<slug>")
 def document_page(issuer: str, year: int, slug: str):
     number = slug.split("-", 1)[0]
-    if not number.isdigit():
+    try:
+        seq = db_int(number)
+    except ValueError:
         abort(404)
     candidates = [d for d in db.session.scalars(select(Document).join(Issuer).where(
-        Issuer.code == issuer, Document.year == year, Document.seq == int(number),
+        Issuer.code == issuer, Document.year == year, Document.seq == seq,
         Document.state != "withdrawn")) if d.slug == slug]
     if not candidates:
         abort(404)
-    if len(candidates) > 1 and request.args.get("id", type=int) not in {d.id for d in
+    if len(candidates) > 1 and request.args.get("id", type=db_int) not in {d.id for d in
                                                                          candidates}:
         return render_template("public/document_choice.html", documents=candidates), 300
     doc = next(d for d in candidates if len(candidates) == 1 or d.id == request.args.get(
-        "id", type=int))
+        "id", type=db_int))
     db.session.execute(update(Document).where(Document.id == doc.id)
                        .values(view_count=Document.view_count + 1))
     db.session.commit()

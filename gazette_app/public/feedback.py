@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from ..extensions import db, limiter
+from ..inputs import db_int
 from ..models import Document
 from ..ratelimits import feedback_rate, limits_off
 from ..services.feedback import FeedbackSchema, form_stamp, looks_automated, receive
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 
 @bp.route("/gop-y", methods=["GET"])
 def feedback_form():
-    document = db.session.get(Document, request.args.get("van-ban", type=int) or 0)
+    document = db.session.get(Document, request.args.get("van-ban", type=db_int) or 0)
     return render_template("public/feedback.html", document=document, stamp=form_stamp(),
                            errors={}, values={})
 
@@ -29,7 +30,7 @@ def feedback_submit():
     try:
         values = FeedbackSchema().load({k: v for k, v in form.items() if v != ""})
     except ValidationError as error:
-        document = db.session.get(Document, request.form.get("document_id", type=int) or 0)
+        document = db.session.get(Document, request.form.get("document_id", type=db_int) or 0)
         return render_template("public/feedback.html", document=document, stamp=form_stamp(),
                                errors=error.messages, values=form), 400
     reason = looks_automated(values, form.get("t", ""))
