@@ -82,7 +82,9 @@ def from_environment(instance: Path) -> dict:
         "GAZETTE_PAGE_NUMBERING": os.environ.get("GAZETTE_PAGE_NUMBERING", "issue"),
         "GAZETTE_MASTHEAD": os.environ.get("GAZETTE_MASTHEAD", ""),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),  # rate-limit counters, job wake-ups
-        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Without Redis, the worker processes of this machine share a counter file.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL")
+        or f"gazette-sqlite://{instance / 'ratelimits.sqlite3'}",
         "RATELIMIT_HEADERS_ENABLED": True,
         "GAZETTE_API_RATE": os.environ.get("GAZETTE_API_RATE", "120 per minute"),
         "GAZETTE_FEEDBACK_RATE": os.environ.get("GAZETTE_FEEDBACK_RATE", "5 per hour;20 per day"),
@@ -116,4 +118,6 @@ def from_environment(instance: Path) -> dict:
         # Host names the app answers to (Host header); any other gets 400. Absolute links are
         # built from GAZETTE_PUBLIC_URL whatever the Host header says.
         "TRUSTED_HOSTS": trusted_hosts(os.environ.get("GAZETTE_TRUSTED_HOSTS", ""), public_url),
+        # Public search pages a client may load (the API has GAZETTE_API_RATE).
+        "GAZETTE_SEARCH_RATE": os.environ.get("GAZETTE_SEARCH_RATE", "60 per minute"),
     }

@@ -370,3 +370,40 @@ def test_control_characters_are_refused_before_xml_or_the_database(client):
     assert feedback.status_code == 400
     assert client.get("/feeds/van-ban.atom?type=Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh").status_code \
         == 200  # ordinary Vietnamese is not refused
+
+
+# --- 9. rate limits hold for the whole server ---------------------------------------------------
+
+@pytest.mark.slow
+def test_rate_limits_hold_across_two_gunicorn_workers_without_redis(tmp_path):
+    import os
+    import urllib.error
+    import urllib.request
+
+    from tests.servers import flask as run_flask, start_gunicorn, stop
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update({"GAZETTE_INSTANCE": str(tmp_path / "instance"), "GAZETTE_LOG_LEVEL": "WARNING",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'gazette.sqlite3'}",
+                "GAZETTE_SECRET_KEY": "wt15-test", "GAZETTE_API_RATE": "30 per minute",
+                "GAZETTE_FEEDBACK_RATE": "3 per hour", "GAZETTE_SEARCH_RATE": "10 per minute"})
+    run_flask(env, "db", "upgrade")
+    server, base = start_gunicorn(env, workers=2)
+
+    def status(path: str, body: bytes | None = None) -> int:
+        request = urllib.request.Request(base + path, data=body, headers={
+            "Content-Type": "application/json"} if body else {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    try:
+        api = [status("/api/v1/issues?year=2026") for _ in range(60)]
+        feedback = [status("/api/v1/feedback", b'{"message": "x"}') for _ in range(8)]
+        pages = [status("/tim-kiem?q=quy+hoach") for _ in range(20)]
+    finally:
+        stop(server)
+    assert len([s for s in api if s != 429]) == 30 and api[-1] == 429
+    assert len([s for s in feedback if s != 429]) == 3
+    assert len([s for s in pages if s != 429]) == 10
