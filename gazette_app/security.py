@@ -75,27 +75,16 @@ def _has(characters: set[str], text: str) -> bool:
     return not characters.isdisjoint(text)
 
 
-def _json_strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in _json_strings(k) + _json_strings(v)]
-    if isinstance(value, list):
-        return [s for item in value for s in _json_strings(item)]
-    return []
-
-
 def _refuse_control_characters():
-    """400 for control characters anywhere in the path, the query string, a form or a JSON
-    body, before any of it reaches a query, a template or an XML feed."""
+    """400 for control characters anywhere in the path, the query string or a form, before any
+    of it reaches a query, a template or an XML feed. (JSON text is checked by the schemas'
+    ``Text`` field, which names the field.)"""
     if _has(_CONTROLS, request.path) or any(
             _has(_CONTROLS, key) or _has(_CONTROLS, value)
             for key, value in request.args.items(multi=True)):
         return _refused_input()
     if request.method in ("POST", "PUT", "PATCH"):
         texts = [t for key, value in request.form.items(multi=True) for t in (key, value)]
-        if request.is_json:
-            texts += _json_strings(request.get_json(silent=True))
         if any(_has(_TEXT_CONTROLS, text) for text in texts):
             return _refused_input()
     return None

@@ -8,7 +8,8 @@ one that is not labelled PDF/A.
 
 What the rendition adds: an sRGB OutputIntent (GTS_PDFA1), XMP metadata identifying PDF/A-2B
 and agreeing with the document information dictionary; it removes JavaScript, actions and
-embedded files (``active_content``). What is NOT verified here (no independent validator such as veraPDF is
+embedded files (``active_content``).
+What is NOT verified here (no independent validator such as veraPDF is
 available on these machines): the font clauses of ISO 19005-2 6.2.11 for reportlab's TrueType
 subsets, and the content of documents' own PDFs merged into an issue.
 """

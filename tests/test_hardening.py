@@ -101,7 +101,8 @@ def test_a_busy_session_still_ends_at_its_absolute_lifetime(app, client, auth):
 
 def _only_clean(pdf: bytes, tmp_path) -> None:
     assert active_markers(pdf, tmp_path) == []
-    assert b"congbao.sonla.gov.vn" in uncompressed(pdf, tmp_path)  # the document's ordinary link is still there
+    # the document's ordinary link is still there
+    assert b"congbao.sonla.gov.vn" in uncompressed(pdf, tmp_path)
 
 
 def test_an_active_pdf_is_kept_as_received_and_published_clean(app, client, auth, tmp_path):
@@ -368,6 +369,7 @@ def test_control_characters_are_refused_before_xml_or_the_database(client):
         assert "ký tự điều khiển" in answer.get_data(as_text=True)
     feedback = client.post("/api/v1/feedback", json={"message": "Góp ý có \x00 ký tự NUL ở giữa"})
     assert feedback.status_code == 400
+    assert "ký tự điều khiển" in feedback.get_data(as_text=True)
     assert client.get("/feeds/van-ban.atom?type=Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh").status_code \
         == 200  # ordinary Vietnamese is not refused
 

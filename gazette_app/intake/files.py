@@ -88,7 +88,8 @@ def office_hazards(data: bytes, kind: str) -> list[str]:
         name = member.filename.lower()
         if name.rsplit("/", 1)[-1] in _MACRO_PARTS and "macro (VBA)" not in found:
             found.append("macro (VBA)")
-        elif name.startswith(("word/activex/", "xl/activex/")) and "điều khiển ActiveX" not in found:
+        elif name.startswith(("word/activex/", "xl/activex/")) \
+                and "điều khiển ActiveX" not in found:
             found.append("điều khiển ActiveX")
         elif name.endswith(".rels") and member.file_size <= MAX_RELS_BYTES:
             for relation in _EXTERNAL_TARGET.findall(archive.read(member)):

@@ -381,7 +381,8 @@ def _document_files(receipt: Receipt) -> list[DocumentFile]:
                               media_type="application/pdf", filename=pdf_name,
                               page_count=receipt.pdf_pages))
     for annex in receipt.files[1:]:
-        files.append(DocumentFile(role="received" if annex.get("hazards") else "attachment", sha256=annex["sha256"], size=annex["size"],
+        role = "received" if annex.get("hazards") else "attachment"
+        files.append(DocumentFile(role=role, sha256=annex["sha256"], size=annex["size"],
                                   media_type=KINDS[annex["kind"]].media_type,
                                   filename=annex["filename"]))
     return files
