@@ -1,6 +1,7 @@
 # Two set-up commands for a fresh Debian machine with Python 3.11:
 #   make run   - creates .venv, installs, migrates, loads the demo, serves on http://127.0.0.1:5000
 #   make test  - creates .venv if missing, installs dev requirements, runs the whole suite
+#   make audit - known vulnerabilities of every pinned package (pip-audit; needs the network)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test serve migrate demo system-deps clean
+.PHONY: run test serve migrate demo system-deps clean audit
 
 $(BIN)/python:
 	@scripts/ensure-venv.sh $(PYTHON) $(VENV)
@@ -35,6 +36,11 @@ run: system-deps demo
 
 test: system-deps $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in every installed package (runtime and dev), from the PyPI/OSV
+# advisory database: needs the network; offline it fails and says it could not reach it.
+audit: $(VENV)/.dev-installed
+	$(BIN)/pip-audit --progress-spinner off --desc on
 
 clean:
 	rm -rf $(VENV) .pytest_cache

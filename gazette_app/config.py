@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .clock import parse_dates
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +50,20 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
+
+
+def trusted_hosts(setting: str, public_url: str) -> list[str] | None:
+    """GAZETTE_TRUSTED_HOSTS (comma-separated names; ".example.gov.vn" takes its subdomains;
+    "*" takes any host, for development only), by default the host of GAZETTE_PUBLIC_URL and
+    the loopback names (health checks, the machine itself)."""
+    if setting.strip() == "*":
+        return None
+    names = [name.strip() for name in setting.split(",") if name.strip()]
+    public_host = urlsplit(public_url).hostname
+    return names or ([public_host] if public_host else []) + LOOPBACK_HOSTS
+
+
 def from_environment(instance: Path) -> dict:
     """The configuration mapping for ``app.config``."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'gazette.sqlite3'}"
@@ -80,7 +95,9 @@ def from_environment(instance: Path) -> dict:
         "GAZETTE_PAGE_NUMBERING": os.environ.get("GAZETTE_PAGE_NUMBERING", "issue"),
         "GAZETTE_MASTHEAD": os.environ.get("GAZETTE_MASTHEAD", ""),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),  # rate-limit counters, job wake-ups
-        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Without Redis, the worker processes of this machine share a counter file.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL")
+        or f"gazette-sqlite://{instance / 'ratelimits.sqlite3'}",
         "RATELIMIT_HEADERS_ENABLED": True,
         "GAZETTE_API_RATE": os.environ.get("GAZETTE_API_RATE", "120 per minute"),
         "GAZETTE_FEEDBACK_RATE": os.environ.get("GAZETTE_FEEDBACK_RATE", "5 per hour;20 per day"),
@@ -126,4 +143,10 @@ def from_environment(instance: Path) -> dict:
         # Registered documents public before their issue is published (marked "chưa đăng
         # Công báo"). Off: the public sees only what a published issue carries.
         "SHOW_UNPUBLISHED": _bool("GAZETTE_SHOW_UNPUBLISHED", False),
+        # --- Security settings ---
+        # Host names the app answers to (Host header); any other gets 400. Absolute links are
+        # built from GAZETTE_PUBLIC_URL whatever the Host header says.
+        "TRUSTED_HOSTS": trusted_hosts(os.environ.get("GAZETTE_TRUSTED_HOSTS", ""), public_url),
+        # Public search pages a client may load (the API has GAZETTE_API_RATE).
+        "GAZETTE_SEARCH_RATE": os.environ.get("GAZETTE_SEARCH_RATE", "60 per minute"),
     }

@@ -23,7 +23,7 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
          405: "method_not_allowed", 413: "too_large", 429: "rate_limited", 500: "server_error"}
 
 
-def _respond(status: int, message: str | None = None):
+def respond(status: int, message: str | None = None):
     message = message or MESSAGES.get(status, MESSAGES[500])
     if request.path.startswith("/api/"):
         return jsonify(error={"code": CODES.get(status, "error"), "message": message}), status
@@ -34,7 +34,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         log.warning("CSRF refused on %s: %s", request.path, error.description)
-        return _respond(400, "Biểu mẫu đã hết hạn hoặc không hợp lệ; vui lòng tải lại trang "
+        return respond(400, "Biểu mẫu đã hết hạn hoặc không hợp lệ; vui lòng tải lại trang "
                              "và gửi lại.")
 
     @app.errorhandler(HTTPException)
@@ -45,9 +45,9 @@ def init_app(app: Flask) -> None:
         if error.code == 413:
             from flask import current_app
             limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-            return _respond(413, f"Tệp gửi lên quá lớn: mỗi lần gửi tối đa {limit} MB. Không có "
+            return respond(413, f"Tệp gửi lên quá lớn: mỗi lần gửi tối đa {limit} MB. Không có "
                                  "tệp nào được lưu; hãy gửi ít tệp hơn mỗi lần.")
-        return _respond(error.code or 500)
+        return respond(error.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
@@ -56,4 +56,4 @@ def init_app(app: Flask) -> None:
         log.exception("Unhandled error on %s %s", request.method, request.path)
         from .extensions import db
         db.session.rollback()
-        return _respond(InternalServerError.code)
+        return respond(InternalServerError.code)

@@ -10,6 +10,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from . import ratelimit_storage  # noqa: F401  (registers gazette-sqlite:// with limits)
+
 # Named constraints keep Alembic's batch migrations on SQLite and PostgreSQL identical.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

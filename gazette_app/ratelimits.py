@@ -29,6 +29,10 @@ def api_rate() -> str:
     return key.rate_limit if key is not None else current_app.config["GAZETTE_API_RATE"]
 
 
+def search_rate() -> str:
+    return current_app.config["GAZETTE_SEARCH_RATE"]
+
+
 def feedback_rate() -> str:
     return current_app.config["GAZETTE_FEEDBACK_RATE"]
 

@@ -15,13 +15,23 @@ REQUIRED = {"required": "Thiếu trường bắt buộc.", "null": "Trường n�
 BAD_DATE = {"invalid": "Ngày không hợp lệ (dạng YYYY-MM-DD).", **REQUIRED}
 
 
-class Text(fields.String):
-    """A string normalised to NFC with white space collapsed at the boundary."""
+# C0 controls but tab and line breaks, and DEL: a NUL breaks XML feeds and PostgreSQL text.
+_CONTROLS = ({chr(c) for c in range(32)} - {"\t", "\n", "\r"}) | {"\x7f"}
 
-    default_error_messages = {"invalid": "Phải là chuỗi ký tự.", **REQUIRED}
+
+class Text(fields.String):
+    """A string normalised to NFC with white space collapsed at the boundary; control
+    characters are refused (JSON bodies come through here; query strings and forms are checked
+    for every request in ``security``)."""
+
+    default_error_messages = {"invalid": "Phải là chuỗi ký tự.",
+                              "control": "Không được chứa ký tự điều khiển.", **REQUIRED}
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return nfc(super()._deserialize(value, attr, data, **kwargs))
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not _CONTROLS.isdisjoint(text):
+            raise self.make_error("control")
+        return nfc(text)
 
 
 class Notation(Text):

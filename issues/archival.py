@@ -7,8 +7,9 @@ discarded the Vietnamese document information. An archive that cannot be searche
 one that is not labelled PDF/A.
 
 What the rendition adds: an sRGB OutputIntent (GTS_PDFA1), XMP metadata identifying PDF/A-2B
-and agreeing with the document information dictionary; it removes JavaScript, open actions and
-embedded files. What is NOT verified here (no independent validator such as veraPDF is
+and agreeing with the document information dictionary; it removes JavaScript, actions and
+embedded files (``active_content``).
+What is NOT verified here (no independent validator such as veraPDF is
 available on these machines): the font clauses of ISO 19005-2 6.2.11 for reportlab's TrueType
 subsets, and the content of documents' own PDFs merged into an issue.
 """
@@ -22,6 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
                            NumberObject, TextStringObject)
 
+from .active_content import strip_active_content
 from .pdfio import write_atomically
 
 ICC_PROFILE = Path(__file__).resolve().parent.parent / "print_templates" / "icc" / "sRGB.icc"
@@ -71,13 +73,9 @@ def make_archival(source: Path, out: Path, when: datetime) -> None:
     creator, producer = str(info.get("/Creator", "")), "pypdf (Công báo platform archival)"
 
     root = writer._root_object
-    for key in FORBIDDEN_CATALOG_KEYS:
+    for key in FORBIDDEN_CATALOG_KEYS:  # PDF/A forbids even an open action that shows a page
         root.pop(NameObject(key), None)
-    names = root.get("/Names")
-    if names is not None:
-        names = names.get_object()
-        for key in ("/JavaScript", "/EmbeddedFiles"):
-            names.pop(NameObject(key), None)
+    strip_active_content(writer)
 
     profile = DecodedStreamObject()
     profile.set_data(ICC_PROFILE.read_bytes())

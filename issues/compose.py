@@ -21,6 +21,7 @@ from print_templates.layouts import (HEADER_BAND, ContentsLine, FrontMatter, bui
                                      build_front_matter, build_header_pages,
                                      build_separator_page)
 
+from .active_content import strip_active_content
 from .model import PART_TITLES, ComposedIssue, CompositionError, ContentsEntry, IssueSpec
 from .ordering import authority
 from .pdfio import write_atomically
@@ -194,6 +195,9 @@ def _add_separator(writer: PdfWriter, work: Path, spec: IssueSpec, entry: Conten
 def _finish(writer: PdfWriter, spec: IssueSpec, masthead: Masthead,
             entries: list[ContentsEntry]) -> None:
     """Page labels and document metadata."""
+    # Documents' pages come from clean renditions already; this keeps a file stored before
+    # that (or a page merged with its annotations) from carrying scripts into an issue.
+    strip_active_content(writer)
     writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=spec.first_page)
     title = f"Công báo tỉnh {masthead.province} {spec.label}/{spec.year} ngày {spec.date:%d/%m/%Y}"
     writer.add_metadata({

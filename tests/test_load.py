@@ -57,7 +57,8 @@ def test_public_load_while_staff_publish(tmp_path, capsys):
         pytest.fail("wrk is missing: `make test` installs the Debian package wrk")
     instance = tmp_path / "instance"
     env = {**os.environ, "GAZETTE_INSTANCE": str(instance), "GAZETTE_LOG_LEVEL": "WARNING",
-           "GAZETTE_API_RATE": "10000000 per minute", "GAZETTE_SECRET_KEY": "load-test-key",
+           "GAZETTE_API_RATE": "10000000 per minute",
+           "GAZETTE_SEARCH_RATE": "10000000 per minute", "GAZETTE_SECRET_KEY": "load-test-key",
            "GAZETTE_JOB_RUNNER": "thread"}
     env.pop("DATABASE_URL", None)
     flask(env, "db", "upgrade")

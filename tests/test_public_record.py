@@ -13,6 +13,7 @@ from gazette_app.extensions import db
 from gazette_app.models import Document, Issue, public_documents
 from gazette_app.search import get_backend
 from gazette_app.services import issues as workflow
+from search_index.analysis import slugify
 from search_index.model import SearchQuery
 from tests.test_issue_workflow import _load, _users
 
@@ -45,8 +46,9 @@ def _everywhere(client, document_id: int, notation: str) -> dict[str, bool]:
         "search count": search["total"] > 0,
         "search page": f"/van-ban/{document_id}\"" in page,
         "by notation": document_id in [r["id"] for r in by_notation["results"]],
-        "feed": f"/van-ban/" in client.get("/feeds/van-ban.atom").get_data(as_text=True),
-        "sitemap": "/van-ban/" in client.get("/sitemap.xml").get_data(as_text=True),
+        "feed": f"/{slugify(notation)}<" in client.get("/feeds/van-ban.atom").get_data(
+            as_text=True).replace('"', "<"),
+        "sitemap": f"/{slugify(notation)}<" in client.get("/sitemap.xml").get_data(as_text=True),
         "home": notation in client.get("/").get_data(as_text=True),
     }
 

@@ -31,7 +31,15 @@ def _json(schema: str) -> dict:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
 
 
+# Control characters are refused in every parameter (400), and tab and line breaks only are
+# accepted in JSON text (security._refuse_control_characters).
+NO_CONTROLS = "^[^\\x00-\\x1f\\x7f]*$"
+TEXT_WITHOUT_CONTROLS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+
+
 def _query(name: str, schema: dict, description: str, required: bool = False) -> dict:
+    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+        schema = {**schema, "pattern": NO_CONTROLS}
     return {"name": name, "in": "query", "required": required, "schema": schema,
             "description": description}
 
@@ -153,8 +161,9 @@ def build_spec() -> dict:
         "summary": "Gửi góp ý (chung hoặc về một văn bản)",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["message"], "properties": {
-                "message": {"type": "string", "minLength": 10, "maxLength": 5000},
-                "name": {"type": "string", "maxLength": 120},
+                "message": {"type": "string", "minLength": 10, "maxLength": 5000,
+                            "pattern": TEXT_WITHOUT_CONTROLS},
+                "name": {"type": "string", "maxLength": 120, "pattern": TEXT_WITHOUT_CONTROLS},
                 "email": {"type": "string", "format": "email"},
                 "document_id": {"type": "integer", "nullable": True, "minimum": 1,
                                 "maximum": 2147483647}}}}}},

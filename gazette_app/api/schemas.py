@@ -1,13 +1,14 @@
 """Marshmallow schemas of the JSON API (they also generate the OpenAPI components)."""
 from __future__ import annotations
 
-from flask import url_for
 from marshmallow import Schema, fields
+
+from ..security import public_url_for
 
 
 def _document_url(document) -> str:
-    return url_for("public.document_page", issuer=document.issuer.code, year=document.year,
-                   slug=document.slug, _external=True)
+    return public_url_for("public.document_page", issuer=document.issuer.code,
+                          year=document.year, slug=document.slug)
 
 
 class FileSchema(Schema):
@@ -17,8 +18,9 @@ class FileSchema(Schema):
     media_type = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
-    url = fields.Function(lambda f: url_for("public.document_file", document_id=f.document_id,
-                                            file_id=f.id, tai=1, _external=True))
+    url = fields.Function(lambda f: public_url_for("public.document_file",
+                                                   document_id=f.document_id, file_id=f.id,
+                                                   tai=1))
 
 
 class PublicationSchema(Schema):
@@ -46,12 +48,13 @@ class DocumentSchema(Schema):
     status_label = fields.String()
     url = fields.Function(_document_url)
     pdf_url = fields.Method("_pdf_url", allow_none=True)
-    files = fields.List(fields.Nested(FileSchema))
+    # Files the public may download (never one withheld for its active content).
+    files = fields.List(fields.Nested(FileSchema), attribute="public_files")
     publication = fields.Method("_publication", allow_none=True)
 
     def _pdf_url(self, document):
         pdf = document.file("pdf")
-        return url_for("api.document_pdf", document_id=document.id, _external=True) \
+        return public_url_for("api.document_pdf", document_id=document.id) \
             if pdf else None
 
     def _publication(self, document):
@@ -86,10 +89,10 @@ class IssueSchema(Schema):
     documents = fields.Function(lambda i: len(i.entries))
     pdf_sha256 = fields.String()
     signed = fields.Function(lambda i: bool(i.signed_pdf_sha256))
-    url = fields.Function(lambda i: url_for("public.issue_page", year=i.year,
-                                            number=i.first_number, _external=True))
-    pdf_url = fields.Function(lambda i: url_for("public.issue_pdf", year=i.year,
-                                                number=i.first_number, _external=True))
+    url = fields.Function(lambda i: public_url_for("public.issue_page", year=i.year,
+                                            number=i.first_number))
+    pdf_url = fields.Function(lambda i: public_url_for("public.issue_pdf", year=i.year,
+                                                number=i.first_number))
 
 
 class IssueDetailSchema(IssueSchema):
@@ -109,10 +112,10 @@ class VolumeSchema(Schema):
                                    metadata={"description": "printed in the volume's manifest"})
     built_at = fields.DateTime()
     issues = fields.Function(lambda v: [i.label for i in v.issues])
-    pdf_url = fields.Function(lambda v: url_for("public.volume_pdf", year=v.year,
-                                                quarter=v.quarter, _external=True))
-    manifest_url = fields.Function(lambda v: url_for("public.volume_manifest", year=v.year,
-                                                     quarter=v.quarter, _external=True))
+    pdf_url = fields.Function(lambda v: public_url_for("public.volume_pdf", year=v.year,
+                                                quarter=v.quarter))
+    manifest_url = fields.Function(lambda v: public_url_for("public.volume_manifest",
+                                                            year=v.year, quarter=v.quarter))
 
 
 class CitationSchema(Schema):
@@ -123,8 +126,8 @@ class CitationSchema(Schema):
     number = fields.Function(lambda r: r.citation.number)
     page = fields.Function(lambda r: r.citation.page)
     issue = fields.Function(lambda r: r.issue.label)
-    issue_url = fields.Function(lambda r: url_for("api.issue", year=r.issue.year,
-                                                  number=r.issue.first_number, _external=True))
+    issue_url = fields.Function(lambda r: public_url_for("api.issue", year=r.issue.year,
+                                                  number=r.issue.first_number))
     where = fields.String(metadata={"description": "document | front | colophon"})
     document = fields.Function(lambda r: DocumentSchema().dump(r.document) if r.document
                                else None)

@@ -1,11 +1,12 @@
 """GET /api/v1/search: the mobile app's search, with filters, facets, highlights, pages."""
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from marshmallow import ValidationError
 
 from ..search import get_backend, log_search
 from ..search_args import SearchArgsSchema, blank_to_none, to_query
+from ..security import public_url_for
 from .views import bp, field_error, first_problem
 
 
@@ -27,7 +28,7 @@ def search():
             "issuer_code": hit.issuer_code, "doc_type": hit.doc_type,
             "issued": hit.issued.isoformat(), "abstract": hit.abstract, "status": hit.status,
             "legal": hit.legal, "highlights": hit.highlights,
-            "url": url_for("public.document", document_id=hit.id, _external=True),
+            "url": public_url_for("public.document", document_id=hit.id),
         } for hit in result.hits],
         facets={name: [{"value": value, "count": count} for value, count in counts]
                 for name, counts in result.facets.items()})

@@ -4,7 +4,7 @@ Every read answers with an ETag (If-None-Match gives 304) and Cache-Control; COR
 and other sites call it; rate limits count per client (per API key when one is sent)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from ..extensions import db, limiter
 from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume, public_documents
 from ..notation import NotationError, parse_notation
 from ..ratelimits import api_rate, feedback_rate, limits_off
+from ..security import absolute_url
 from ..storage import send_stored
 from .schemas import (CitationSchema, DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema, IssueSchema,
                       NewsSchema, VolumeSchema)
@@ -58,7 +59,7 @@ def caching_and_cors(response):
 @bp.route("/", methods=["GET"])
 def index():
     return jsonify(name="Công báo API", version="1",
-                   openapi=request.host_url.rstrip("/") + "/api/v1/openapi.json")
+                   openapi=absolute_url(url_for("api.openapi")))
 
 
 def _document_or_404(document_id: int) -> Document:

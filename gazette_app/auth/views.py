@@ -1,7 +1,7 @@
 """Login and logout at /login and /logout."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, login_manager
@@ -14,10 +14,18 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The session's user; a deactivated account loses its open sessions at once."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """The session's user, if the session is still one the server knows: "<id>:<version>"
+    with the account's current session version (raised at logout, password or role change
+    and deactivation), so a copied cookie dies with the session it came from. A deactivated
+    account loses its open sessions at once."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or len(session_id) > 40:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,8 +52,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
+        current_user.end_sessions()  # the cookie, even copied, no longer opens anything
         record("auth.logout", "user", current_user.username)
         db.session.commit()
     logout_user()
+    session.clear()
     flash("Đã đăng xuất.", "info")
     return redirect(url_for("public.home"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -63,3 +64,42 @@ def _office_zip(data: bytes) -> Kind:
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return KINDS["xlsx"]
     raise IntakeError("Tệp nén không phải Word (.docx) hay Excel (.xlsx).")
+
+
+# Office content that runs or fetches something when the file is opened: macros, ActiveX
+# controls, and relationships to outside files (a remote template, linked objects, frames).
+_MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
+_EXTERNAL_TARGET = re.compile(rb'<Relationship\b[^>]*TargetMode="External"[^>]*>', re.I)
+_RELATION_TYPE = re.compile(rb'Type="[^"]*/([A-Za-z]+)"')
+_OLE2_MACRO_STORAGES = ("_VBA_PROJECT".encode("utf-16-le"), "Macros".encode("utf-16-le"))
+MAX_RELS_BYTES = 5 * 1024 * 1024
+
+
+def office_hazards(data: bytes, kind: str) -> list[str]:
+    """What in a Word/Excel file must not reach the public as it came (Vietnamese, for staff);
+    empty for an ordinary file. External hyperlinks are ordinary and not reported."""
+    if kind in ("doc", "xls"):
+        return ["macro (VBA)"] if any(s in data for s in _OLE2_MACRO_STORAGES) else []
+    if kind not in ("docx", "xlsx"):
+        return []
+    found: list[str] = []
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for member in archive.infolist():
+        name = member.filename.lower()
+        if name.rsplit("/", 1)[-1] in _MACRO_PARTS and "macro (VBA)" not in found:
+            found.append("macro (VBA)")
+        elif name.startswith(("word/activex/", "xl/activex/")) \
+                and "điều khiển ActiveX" not in found:
+            found.append("điều khiển ActiveX")
+        elif name.endswith(".rels") and member.file_size <= MAX_RELS_BYTES:
+            for relation in _EXTERNAL_TARGET.findall(archive.read(member)):
+                kind_match = _RELATION_TYPE.search(relation)
+                target = kind_match.group(1).decode() if kind_match else "?"
+                label = f"liên kết ra ngoài ({target})"
+                if target != "hyperlink" and label not in found:
+                    found.append(label)
+    types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in archive.namelist() \
+        else b""
+    if b"macroEnabled" in types and "macro (VBA)" not in found:
+        found.append("macro (VBA)")
+    return found

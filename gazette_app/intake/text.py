@@ -7,6 +7,7 @@ import re
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
+from issues.active_content import clean_pdf
 from search_index.analysis import nfc
 
 from . import IntakeError
@@ -30,6 +31,15 @@ def read_pdf(data: bytes) -> PdfReader:
         raise
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError):
         raise IntakeError("Tệp PDF bị hỏng, không đọc được.") from None
+
+
+def clean_rendition(data: bytes) -> tuple[bytes, list[str]]:
+    """The PDF fit for the public and for issues (``data`` itself when it has no active
+    content) and what was removed; refuses a PDF too broken to rewrite."""
+    try:
+        return clean_pdf(data)
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, RecursionError):
+        raise IntakeError("Tệp PDF có cấu trúc hỏng: không tạo được bản sạch để công bố.") from None
 
 
 def page_texts(reader: PdfReader) -> list[str]:

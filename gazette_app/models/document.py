@@ -137,6 +137,10 @@ class Document(db.Model):
         return self.status_on(clock.today())
 
     @property
+    def public_files(self) -> list[DocumentFile]:
+        return [f for f in self.files if f.public]
+
+    @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.current_status, self.current_status)
 
@@ -197,6 +201,14 @@ class DocumentFile(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="files")
+
+    # "received": a file kept byte for byte as sent because it carries active content
+    # (scripts, macros, external links); staff see it, the public never gets it.
+    PUBLIC_ROLES = ("pdf", "original", "attachment", "signed", "scan")
+
+    @property
+    def public(self) -> bool:
+        return self.role in self.PUBLIC_ROLES
 
 
 class DocumentRelation(db.Model):

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select, update
 
 from .. import clock
 from ..extensions import db
+from ..inputs import db_int
 from ..models import Document, DocumentFile, DocumentRelation, Issuer, public_documents
 from ..storage import send_stored
 from .views import bp
@@ -53,18 +54,20 @@ def document(document_id: int):
 @bp.route("/van-ban/<issuer>/<int(max=2147483647):year>/<slug>")
 def document_page(issuer: str, year: int, slug: str):
     number = slug.split("-", 1)[0]
-    if not number.isdigit():
+    try:
+        seq = db_int(number)
+    except ValueError:
         abort(404)
     candidates = [d for d in db.session.scalars(select(Document).join(Issuer).where(
-        Issuer.code == issuer, Document.year == year, Document.seq == int(number),
+        Issuer.code == issuer, Document.year == year, Document.seq == seq,
         public_documents())) if d.slug == slug]
     if not candidates:
         abort(404)
-    if len(candidates) > 1 and request.args.get("id", type=int) not in {d.id for d in
+    if len(candidates) > 1 and request.args.get("id", type=db_int) not in {d.id for d in
                                                                          candidates}:
         return render_template("public/document_choice.html", documents=candidates), 300
     doc = next(d for d in candidates if len(candidates) == 1 or d.id == request.args.get(
-        "id", type=int))
+        "id", type=db_int))
     db.session.execute(update(Document).where(Document.id == doc.id)
                        .values(view_count=Document.view_count + 1))
     db.session.commit()
@@ -88,7 +91,7 @@ def document_file(document_id: int, file_id: int):
     PDFs open in the browser; ?tai=1 downloads."""
     doc = _visible(db.session.get(Document, document_id))
     file = db.session.get(DocumentFile, file_id)
-    if file is None or file.document_id != doc.id:
+    if file is None or file.document_id != doc.id or not file.public:
         abort(404)
     download = request.args.get("tai") == "1" or file.media_type != "application/pdf"
     if download:

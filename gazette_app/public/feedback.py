@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from ..extensions import db, limiter
+from ..inputs import db_int
 from ..models import Document
 from ..ratelimits import feedback_rate, limits_off
 from ..services.feedback import FeedbackSchema, form_stamp, looks_automated, receive
@@ -25,7 +26,7 @@ def _public_document(document_id: int | None) -> Document | None:
 
 @bp.route("/gop-y", methods=["GET"])
 def feedback_form():
-    document = _public_document(request.args.get("van-ban", type=int))
+    document = _public_document(request.args.get("van-ban", type=db_int))
     return render_template("public/feedback.html", document=document, stamp=form_stamp(),
                            errors={}, values={})
 
@@ -37,7 +38,7 @@ def feedback_submit():
     try:
         values = FeedbackSchema().load({k: v for k, v in form.items() if v != ""})
     except ValidationError as error:
-        document = _public_document(request.form.get("document_id", type=int))
+        document = _public_document(request.form.get("document_id", type=db_int))
         return render_template("public/feedback.html", document=document, stamp=form_stamp(),
                                errors=error.messages, values=form), 400
     reason = looks_automated(values, form.get("t", ""))

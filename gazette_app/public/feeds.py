@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..models import Document, Issue, Issuer, public_documents
+from ..security import absolute_url
 from .documents import document_url
 from .views import bp
 
@@ -32,7 +33,7 @@ def _feed(title: str, self_url: str, entries: list[dict]) -> Response:
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{ATOM}}}id").text = self_url
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=self_url)
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=url_for("public.home", _external=True))
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=absolute_url(url_for("public.home")))
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = \
         f"Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}"
@@ -55,10 +56,10 @@ def feed_issues():
     issues = db.session.scalars(select(Issue).where(Issue.state == "published")
                                 .order_by(Issue.published_at.desc()).limit(FEED_SIZE)).all()
     return _feed(f"Số Công báo mới — tỉnh {current_app.config['GAZETTE_PROVINCE']}",
-                 url_for("public.feed_issues", _external=True), [{
+                 absolute_url(url_for("public.feed_issues")), [{
                      "title": f"Công báo {i.label}/{i.year} ngày {i.date:%d/%m/%Y}",
-                     "url": url_for("public.issue_page", year=i.year, number=i.first_number,
-                                    _external=True),
+                     "url": absolute_url(url_for("public.issue_page", year=i.year,
+                                                 number=i.first_number)),
                      "updated": _stamp(i.published_at or i.date),
                      "summary": f"{len(i.entries)} văn bản, {i.page_count} trang"}
                      for i in issues])
@@ -81,10 +82,10 @@ def feed_documents():
     documents = db.session.scalars(query.order_by(Document.received_at.desc(),
                                                   Document.id.desc()).limit(FEED_SIZE)).all()
     return _feed(f"{title} — Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}",
-                 request.url, [{
+                 absolute_url(request.script_root + request.full_path.rstrip("?")), [{
                      "title": f"{d.type_name} số {d.notation} ({d.issuer.name}, "
                               f"{d.issued:%d/%m/%Y})",
-                     "url": document_url(d, _external=True),
+                     "url": absolute_url(document_url(d)),
                      "updated": _stamp(d.received_at), "summary": d.abstract}
                      for d in documents])
 
@@ -100,13 +101,13 @@ def sitemap():
         if modified is not None:
             ET.SubElement(node, f"{{{SITEMAP}}}lastmod").text = _stamp(modified)
 
-    add(url_for("public.home", _external=True))
-    add(url_for("public.search", _external=True))
+    add(absolute_url(url_for("public.home")))
+    add(absolute_url(url_for("public.search")))
     for issue in db.session.scalars(select(Issue).where(Issue.state == "published")):
-        add(url_for("public.issue_page", year=issue.year, number=issue.first_number,
-                    _external=True), issue.published_at)
+        add(absolute_url(url_for("public.issue_page", year=issue.year,
+                                 number=issue.first_number)), issue.published_at)
     for document in db.session.scalars(select(Document).where(public_documents())
                                        .order_by(Document.id).limit(SITEMAP_LIMIT - len(root))):
-        add(document_url(document, _external=True), document.updated_at)
+        add(absolute_url(document_url(document)), document.updated_at)
     return Response(ET.tostring(root, encoding="utf-8", xml_declaration=True),
                     mimetype="application/xml", headers={"Cache-Control": "public, max-age=3600"})

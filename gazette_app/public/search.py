@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import render_template, request
 from marshmallow import ValidationError
 
+from ..extensions import limiter
+from ..ratelimits import limits_off, search_rate
 from ..search import get_backend, log_search
 from ..search_args import SearchArgsSchema, blank_to_none, to_query
 from ..vocabulary import STATUS_LABELS
@@ -14,6 +16,7 @@ FACET_TITLES = {"issuer": "Cơ quan ban hành", "doc_type": "Loại văn bản",
 
 
 @bp.route("/tim-kiem")
+@limiter.limit(search_rate, exempt_when=limits_off)
 def search():
     args = blank_to_none(request.args.to_dict())
     errors = {}

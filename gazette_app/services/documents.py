@@ -7,7 +7,9 @@ from issues.compose import open_document_pdf
 from issues.model import CompositionError
 
 from ..extensions import db
+from ..intake import IntakeError
 from ..intake.files import KINDS
+from ..intake.text import clean_rendition
 from ..models import Document, DocumentFile, DuplicateFlag, User
 from ..storage import get_store
 from ..models.types import utcnow
@@ -91,8 +93,17 @@ def attach_pdf(document: Document, data: bytes, filename: str | None,
         reader = open_document_pdf(BytesIO(data), document.notation, str(document.id))
     except CompositionError as error:
         raise UploadError(str(error)) from None
-    blob = get_store().put_bytes(data)
+    original = data
     before = document.audit_state()
+    try:
+        data, removed = clean_rendition(data)
+    except IntakeError as error:
+        raise UploadError(str(error)) from None
+    if removed:  # the file as sent stays, for staff only; the public gets the clean one
+        document.files.append(DocumentFile(role="received", sha256=get_store().put_bytes(
+            original).sha256, size=len(original), media_type="application/pdf",
+            filename=display_name(filename), page_count=len(reader.pages)))
+    blob = get_store().put_bytes(data)
     stored = DocumentFile(role="pdf", sha256=blob.sha256, size=blob.size,
                           media_type="application/pdf", filename=display_name(filename),
                           page_count=len(reader.pages))
@@ -101,7 +112,8 @@ def attach_pdf(document: Document, data: bytes, filename: str | None,
         document.state = "ready"
     record("document.attach_pdf", "document", document.id, before=before,
            after=document.audit_state() | {"pdf_sha256": blob.sha256}, actor=actor,
-           note=f"{stored.filename}, {stored.page_count} trang")
+           note=f"{stored.filename}, {stored.page_count} trang"
+           + (f"; đã loại bỏ: {'; '.join(removed)}" if removed else ""))
     db.session.commit()
     return stored
 

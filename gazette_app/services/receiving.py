@@ -22,10 +22,10 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..intake import IntakeError
-from ..intake.files import KINDS, Kind, sniff
+from ..intake.files import KINDS, Kind, office_hazards, sniff
 from ..intake.metadata import propose
 from ..intake.relations import ProposedRelation, extract_relations
-from ..intake.text import legacy_encoding, needs_ocr, page_texts, read_pdf
+from ..intake.text import clean_rendition, legacy_encoding, needs_ocr, page_texts, read_pdf
 from ..intake.tools import libreoffice_to_pdf, ocr_pdf
 from ..jobs import FAILURE_HOOKS, JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, DocumentRelation, Job, Receipt, User
@@ -204,6 +204,10 @@ def _process(receipt: Receipt, progress: Progress) -> None:
             parts = [pdf] + [_as_pdf(annex, folder, progress, 60) for annex in annexes]
             pdf = _concatenate(parts)
             notes.append(f"Bản PDF gồm văn bản chính và {len(annexes)} phụ lục, theo thứ tự gửi.")
+    notes += _withhold_active_content(receipt)
+    pdf, removed = clean_rendition(pdf)
+    if removed:
+        notes.append("Bản PDF công bố đã loại bỏ nội dung chủ động: " + "; ".join(removed) + ".")
     progress(80, "Đang đọc nội dung và đề xuất thông tin")
     blob = get_store().put_bytes(pdf)
     receipt.pdf_sha256, receipt.pdf_pages = blob.sha256, len(read_pdf(pdf).pages)
@@ -223,6 +227,23 @@ def _process(receipt: Receipt, progress: Progress) -> None:
         notes.append("Chưa đọc được: " + ", ".join(missing) + "; cần nhập tay.")
     receipt.message = " ".join(notes)
     receipt.state = "proposed"
+
+
+def _withhold_active_content(receipt: Receipt) -> list[str]:
+    """Mark each received file that carries active content (PDF scripts and actions, Office
+    macros and external links): it is kept byte for byte for staff, never offered to the
+    public as it came. Returns the notes for staff."""
+    files, notes = [], []
+    for stored in receipt.files:
+        data = get_store().path(stored["sha256"]).read_bytes()
+        hazards = clean_rendition(data)[1] if stored["kind"] == "pdf" else \
+            office_hazards(data, stored["kind"])
+        files.append(dict(stored, hazards=hazards))
+        if hazards:
+            notes.append(f"Tệp {stored['filename']} có nội dung chủ động ({'; '.join(hazards)}): "
+                         "giữ nguyên bản để đối chiếu, chỉ cán bộ xem được, không công bố.")
+    receipt.files = files  # a new list: the JSON column sees the change
+    return notes
 
 
 def _as_pdf(stored: dict, folder: Path, progress: Progress, percent: int) -> bytes:
@@ -354,7 +375,9 @@ def _document_files(receipt: Receipt) -> list[DocumentFile]:
     if main["kind"] != "pdf" or main["sha256"] != receipt.pdf_sha256:
         # A PDF kept beside a different rendition: the scan before OCR, or the signed file
         # before its annexes were appended. Word files are the "original" the e-edition attaches.
+        # A file with active content is "received": kept as sent, for staff only.
         role = ("scan" if receipt.ocr else "signed") if main["kind"] == "pdf" else "original"
+        role = "received" if main.get("hazards") else role
         files.append(DocumentFile(role=role, sha256=main["sha256"], size=main["size"],
                                   media_type=KINDS[main["kind"]].media_type,
                                   filename=main["filename"]))
@@ -364,7 +387,8 @@ def _document_files(receipt: Receipt) -> list[DocumentFile]:
                               media_type="application/pdf", filename=pdf_name,
                               page_count=receipt.pdf_pages))
     for annex in receipt.files[1:]:
-        files.append(DocumentFile(role="attachment", sha256=annex["sha256"], size=annex["size"],
+        role = "received" if annex.get("hazards") else "attachment"
+        files.append(DocumentFile(role=role, sha256=annex["sha256"], size=annex["size"],
                                   media_type=KINDS[annex["kind"]].media_type,
                                   filename=annex["filename"]))
     return files

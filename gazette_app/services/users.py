@@ -1,10 +1,12 @@
 """Staff accounts: creation, password policy, roles, and the login throttle."""
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import AuditEvent, Role, User
@@ -55,6 +57,7 @@ def create_user(username: str, password: str, role: str, full_name: str = "",
 def set_password(user: User, password: str, actor: User | None = None) -> None:
     check_password_policy(password, user.username)
     user.set_password(password)
+    user.end_sessions()  # a stolen session must not outlive the password it was opened with
     record("user.password", "user", user.id, note="password changed", actor=actor)
     db.session.commit()
 
@@ -64,29 +67,49 @@ def update_user(user: User, role: str, active: bool, actor: User | None = None) 
     user.role = parse_role(role).value
     user.active = active
     if before != user.audit_state():
+        user.end_sessions()  # the account's open sessions were opened with other rights
         record("user.update", "user", user.id, before=before, after=user.audit_state(),
                actor=actor)
     db.session.commit()
 
 
-def _recent_failures(column, value: str) -> int:
-    """Failed logins since the lock window began and since the last successful login."""
+ADDRESS_FACTOR = 4  # failures from one address: this many times the account limit
+
+
+def _recent_failures(column, value: str, since_success: bool) -> int:
+    """Failed logins within the lock window; for an account, only those since its last
+    successful login (the owner proved who they are). An address's count never restarts on a
+    success: one good password must not buy a guesser another round."""
     since = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    last_success = db.session.scalar(select(func.max(AuditEvent.at)).where(
-        AuditEvent.action == "auth.login", column == value))
-    if last_success is not None and last_success > since:
-        since = last_success
+    if since_success:
+        last_success = db.session.scalar(select(func.max(AuditEvent.at)).where(
+            AuditEvent.action == "auth.login", column == value))
+        if last_success is not None and last_success > since:
+            since = last_success
     return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "auth.login_failed", column == value, AuditEvent.at > since)) or 0
 
 
 def login_locked(username: str, remote_addr: str) -> bool:
-    """True after too many failures for this account, or many more from this address.
+    """True after LOGIN_MAX_FAILURES failures for this account since its last success, or
+    ADDRESS_FACTOR times that from this address within the lock window.
 
     The throttle reads the audit trail, so it holds across processes and restarts."""
     limit = current_app.config["LOGIN_MAX_FAILURES"]
-    return (_recent_failures(AuditEvent.object_id, username) >= limit
-            or _recent_failures(AuditEvent.remote_addr, remote_addr) >= 4 * limit)
+    return (_recent_failures(AuditEvent.object_id, username, since_success=True) >= limit
+            or _recent_failures(AuditEvent.remote_addr, remote_addr, since_success=False)
+            >= ADDRESS_FACTOR * limit)
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def _burn_password_check(password: str) -> None:
+    """Hash the password against a throw-away hash, so that an unknown or inactive account
+    answers as slowly as a known one (no user names found by timing)."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))
+    check_password_hash(_DUMMY_HASH[0], password)
 
 
 def authenticate(username: str, password: str, remote_addr: str) -> User | None:
@@ -98,6 +121,8 @@ def authenticate(username: str, password: str, remote_addr: str) -> User | None:
         db.session.commit()
         return None
     user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        _burn_password_check(password)
     if user is None or not user.active or not user.check_password(password):
         record("auth.login_failed", "user", username, actor_name=username or "anonymous")
         db.session.commit()

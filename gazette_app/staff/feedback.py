@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..inputs import request_page
 from ..models import Feedback
 from ..services.feedback import answer
 from .views import bp
@@ -16,8 +17,8 @@ def feedback_list():
     waiting = request.args.get("da-tra-loi") != "1"
     query = select(Feedback).where(Feedback.answered_at.is_(None) if waiting
                                    else Feedback.answered_at.is_not(None))
-    page = db.paginate(query.order_by(Feedback.created_at.desc()), per_page=50,
-                       error_out=False)
+    page = db.paginate(query.order_by(Feedback.created_at.desc()), page=request_page(),
+                       per_page=50, error_out=False)
     return render_template("staff/feedback.html", page=page, waiting=waiting)
 
 

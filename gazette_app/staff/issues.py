@@ -5,11 +5,12 @@ from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import clock
 from ..auth.access import role_required
 from ..extensions import db
+from ..inputs import db_int
 from ..models import AuditEvent, Document, Issue, IssueNumber, Role
 from ..services import issues as workflow
 from ..services.documents import UploadError, attach_pdf
@@ -38,9 +39,12 @@ def _step(action, issue: Issue, success: str):
 
 @bp.route("/issues")
 def issues():
-    year = request.args.get("year", type=int) or clock.today().year
-    rows = db.session.scalars(select(Issue).where(Issue.year == year).join(IssueNumber)
-                              .order_by(IssueNumber.number.desc()).distinct()).all()
+    year = request.args.get("year", type=db_int) or clock.today().year
+    # Newest number first; a subquery, because PostgreSQL refuses DISTINCT with ORDER BY on a
+    # column outside the select list (the join made this page a 500 there).
+    highest = select(func.max(IssueNumber.number)).where(IssueNumber.issue_id == Issue.id)
+    rows = db.session.scalars(select(Issue).where(Issue.year == year)
+                              .order_by(highest.scalar_subquery().desc(), Issue.id)).all()
     years = db.session.scalars(select(Issue.year).distinct().order_by(Issue.year)).all()
     return render_template("staff/issues.html", issues=rows, year=year, years=years)
 
@@ -51,11 +55,11 @@ def new_issue():
     if request.method == "POST":
         form = request.form
         try:
-            year = int(form.get("year", today.year))
-            numbers = [int(n) for n in form.get("numbers", "").replace("+", ",").split(",")
+            year = db_int(form.get("year", today.year))
+            numbers = [db_int(n) for n in form.get("numbers", "").replace("+", ",").split(",")
                        if n.strip()]
             issue_date = date.fromisoformat(form.get("date", ""))
-            ids = [int(i) for i in form.getlist("document")]
+            ids = [db_int(i) for i in form.getlist("document")]
         except ValueError:
             flash("Năm, số hoặc ngày không hợp lệ (số: 12 hoặc 44,45; ngày: YYYY-MM-DD).",
                   "error")
@@ -108,7 +112,7 @@ def issue(issue_id: int):
 def move_entry(issue_id: int):
     issue = _issue_or_404(issue_id)
     order = [e.document_id for e in issue.entries]
-    document_id = request.form.get("document", type=int)
+    document_id = request.form.get("document", type=db_int)
     if document_id not in order:
         abort(400)
     index = order.index(document_id)

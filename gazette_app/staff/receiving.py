@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..inputs import bounded_count
 from ..jobs import wake
 from ..models import Document, Receipt
 from ..services import receiving
@@ -15,6 +16,7 @@ from ..services.issuer_notices import CHANNELS
 from ..storage import send_stored
 from .views import bp
 
+MAX_RELATION_ROWS = 1000  # rows of relations one registration may carry (the form: a few dozen)
 MANUAL_RELATIONS = 2  # empty rows for relations the extractor missed
 
 
@@ -83,7 +85,7 @@ def receipt_pdf(receipt_id: int):
 def _confirmed_relations(form) -> list[receiving.ConfirmedRelation]:
     """Rows "rel-N-*" of the form; a row counts when ticked (proposed) or filled (manual)."""
     rows = []
-    for index in range(int(form.get("relation_rows", "0") or 0)):
+    for index in range(bounded_count(form.get("relation_rows"), MAX_RELATION_ROWS)):
         prefix = f"rel-{index}-"
         notation = form.get(prefix + "notation", "").strip()
         if not notation or form.get(prefix + "confirm") != "1":

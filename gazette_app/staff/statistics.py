@@ -1,7 +1,6 @@
 """Statistics for staff: a quarter (or any period) as tables and charts, CSV and PDF."""
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Response, current_app, render_template, request, send_file
@@ -9,6 +8,7 @@ from flask import Response, current_app, render_template, request, send_file
 from print_templates.report import build_statistics_report
 
 from .. import clock
+from ..csv_export import csv_text
 from ..services.statistics import build_report, latest_quarter_with_data, quarter_bounds
 from ..storage import work_dir
 from .views import bp
@@ -36,11 +36,7 @@ def statistics():
 @bp.route("/thong-ke.csv")
 def statistics_csv():
     year, quarter, report = _period()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["nhom", "chi_tieu", "so_lieu"])
-    writer.writerows(report.rows())
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",  # BOM: Excel reads UTF-8
+    return Response(csv_text(["nhom", "chi_tieu", "so_lieu"], report.rows()), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f"attachment; filename=thong-ke-{year}-quy-{quarter}.csv"})
 

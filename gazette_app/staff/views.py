@@ -13,6 +13,7 @@ from search_index.analysis import fold, nfc
 from .. import clock
 from ..auth.access import require_role, role_required
 from ..extensions import db
+from ..inputs import optional_int, request_page
 from ..models import AuditEvent, Document, DuplicateFlag, Issue, Issuer, Role, User
 from ..models.document import DOCUMENT_STATES
 from ..models.issue import ISSUE_STATES
@@ -125,16 +126,16 @@ def _document_filters() -> tuple[list, dict]:
         words = fold(args["q"]).upper().replace(" ", "")
         conditions.append(or_(Document.notation_key.contains(words, autoescape=True),
                               Document.abstract.contains(args["q"], autoescape=True)))
-    if args["issuer"].isdigit():
-        conditions.append(Document.issuer_id == int(args["issuer"]))
+    if optional_int(args["issuer"]) is not None:
+        conditions.append(Document.issuer_id == optional_int(args["issuer"]))
     if args["doc_type"]:
         conditions.append(Document.doc_type == args["doc_type"])
     if args["legal"] in ("1", "0"):
         conditions.append(Document.legal.is_(args["legal"] == "1"))
     if args["status"] in STATUS_LABELS:
         conditions.append(Document.status == args["status"])
-    if args["year"].isdigit():
-        conditions.append(Document.year == int(args["year"]))
+    if optional_int(args["year"]) is not None:
+        conditions.append(Document.year == optional_int(args["year"]))
     if args["review"] in ("ok", "flagged"):
         conditions.append(Document.review == args["review"])
     if args["state"]:
@@ -147,7 +148,8 @@ def documents():
     conditions, args = _document_filters()
     query = select(Document).where(*conditions).order_by(Document.issued.desc(),
                                                          Document.id.desc())
-    page = db.paginate(query, per_page=50, max_per_page=200, error_out=False)
+    page = db.paginate(query, page=request_page(), per_page=50, max_per_page=200,
+                       error_out=False)
     issuers = db.session.scalars(select(Issuer).order_by(Issuer.name)).all()
     doc_types = db.session.scalars(select(Document.doc_type).distinct()
                                    .order_by(Document.doc_type)).all()
@@ -216,7 +218,8 @@ def audit():
     query = select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
-    page = db.paginate(query, per_page=100, max_per_page=500, error_out=False)
+    page = db.paginate(query, page=request_page(), per_page=100, max_per_page=500,
+                       error_out=False)
     return render_template("staff/audit.html", page=page, action=action)
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..inputs import db_int
 from ..jobs import enqueue, wake
 from ..models import Issue, Job, Volume
 from ..services.volumes import last_verification, quarter_of, queue_build
@@ -35,7 +36,7 @@ def volumes():
 @bp.route("/volumes/build", methods=["POST"])
 def build_volume():
     try:
-        year, quarter = int(request.form["year"]), int(request.form["quarter"])
+        year, quarter = db_int(request.form["year"]), db_int(request.form["quarter"])
     except (KeyError, ValueError):
         flash("Năm hoặc quý không hợp lệ.", "error")
         return redirect(url_for(".volumes"))
