@@ -38,6 +38,7 @@ STORED_BODY_CHARS = 20_000  # enough for snippets; the whole body is still searc
 # two threads index 1.7x faster than one (bench/bench_search.py). Heap is per writer, shared.
 WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
 WRITER_HEAP = 64_000_000 * WRITER_THREADS
+NO_POSITIONS = ("meta",)  # the issuer/type/signer line: words, no phrases (a smaller index)
 SCHEMA_VERSION = "2"  # bump when the schema changes: the index is rebuilt by `reindex`
 
 
@@ -46,7 +47,7 @@ def make_schema() -> tantivy.Schema:
     builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
     builder.add_text_field("notation", stored=True, tokenizer_name="raw", index_option="freq")
     for name in TEXT_FIELDS:
-        positions = "freq" if name == "meta" else "position"
+        positions = "freq" if name in NO_POSITIONS else "position"
         builder.add_text_field(name, stored=name == "abstract", tokenizer_name=WRITTEN,
                                index_option=positions)
         builder.add_text_field(f"{name}_f", tokenizer_name=FOLDED, index_option=positions)
@@ -194,8 +195,13 @@ class TantivyBackend(SearchBackend):
         tokens = self.analyzers[analyzer].analyze(text)
         if not tokens:
             return None
-        query = Query.term_query(self.schema, field, tokens[0]) if len(tokens) == 1 \
-            else Query.phrase_query(self.schema, field, tokens)
+        if len(tokens) == 1:
+            query = Query.term_query(self.schema, field, tokens[0])
+        elif field.split("_")[0] in NO_POSITIONS:  # a word the analyzer splits ("¼", "𣓵"):
+            query = Query.boolean_query([(Occur.Must, Query.term_query(self.schema, field, t))
+                                         for t in tokens])  # all its parts, in any order
+        else:
+            query = Query.phrase_query(self.schema, field, tokens)
         return Query.boost_query(query, boost)
 
     @staticmethod
