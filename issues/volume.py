@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from print_templates import Masthead
+from print_templates.dates import short_date
 from print_templates.volume_layouts import (BoundIssue, IndexLine, build_blank,
                                             build_manifest_pages, build_separator,
                                             build_volume_front)
@@ -284,7 +285,7 @@ def _navigation(spec: VolumeSpec, plan: _Plan, counts: dict[str, int]) -> tuple[
     children = [OutlineItem("Bìa và mục lục tổng hợp", 0)]
     labels = [PageLabel(0, "/r")]
     for issue, separator, _, start, pad in plan.issues:
-        item = OutlineItem(f"{issue.label} ngày {issue.date:%d/%m/%Y}", separator - 1)
+        item = OutlineItem(f"{issue.label} ngày {short_date(issue.date)}", separator - 1)
         labels.append(PageLabel(separator - 1, prefix=f"{issue.label} – bìa ngăn"))
         labels.append(PageLabel(start - 1, "/D", f"{issue.label}, tr. ", issue.first_page))
         if pad:

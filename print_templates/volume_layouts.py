@@ -16,6 +16,7 @@ from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, NextPageTe
                                 PageBreak, PageTemplate, Paragraph, Spacer, Table)
 
 from . import SERIF, SERIF_BOLD, SERIF_ITALIC, Masthead, register_fonts, table_style
+from .dates import short_date
 from .layouts import MARGIN_LEFT, MARGIN_RIGHT, PAGE_HEIGHT, PAGE_WIDTH, RED, _escape, _styles
 
 WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
@@ -83,7 +84,7 @@ def build_volume_front(path: Path, masthead: Masthead, title: str, issues: list[
                           pageTemplates=[PageTemplate("cover", [cover_frame], onPage=on_cover),
                                          PageTemplate("index", [frame], onPage=on_index)])
     rows = [["Số", "Ngày", "Số trang"]] + [
-        [issue.label, f"{issue.issue_date:%d/%m/%Y}", str(issue.pages)] for issue in issues]
+        [issue.label, short_date(issue.issue_date), str(issue.pages)] for issue in issues]
     story: list = [
         Paragraph(f"Gồm {len(issues)} số xuất bản:", styles["heading"]),
         Table(rows, colWidths=[50 * mm, 40 * mm, 30 * mm], style=table_style(
@@ -136,7 +137,7 @@ def build_separator(path: Path, title: str, issue: BoundIssue, physical: int) ->
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2 + 12 * mm, f"CÔNG BÁO {issue.label}")
     canvas.setFont(SERIF_ITALIC, 16)
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2,
-                             f"Ngày {issue.issue_date:%d/%m/%Y} — {issue.pages} trang")
+                             f"Ngày {short_date(issue.issue_date)} — {issue.pages} trang")
     _footer(canvas, title, physical)
     canvas.showPage()
     canvas.save()

@@ -26,15 +26,16 @@ pytestmark = pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-ut
 ABSTRACT = ("Về việc kiện toàn Hội đồng thẩm định bảng giá đất; hướng dẫn ở bản Đông Hệ, "
             "giữ ổn định nguồn nước; Điều chỉnh quyết toán ngân sách")
 # page, region (left, top, right, bottom as shares of the page), reference name
-REGIONS = [(1, (0.05, 0.05, 0.95, 0.30), "cover-masthead"),
-           (1, (0.08, 0.32, 0.95, 0.50), "contents-entry"),
-           (3, (0, 0, 1, 0.06), "document-header")]
+REGIONS = [(1, (0.03, 0.03, 0.97, 0.27), "cover-masthead"),
+           (1, (0.03, 0.26, 0.97, 0.42), "contents-entry"),
+           (3, (0, 0, 1, 0.06), "document-header"),
+           (3, (0, 0, 1, 1), "body-page")]
 
 
 def _issue(tmp_path: Path, abstract: str = ABSTRACT) -> Path:
     demo = DemoDocument("25/2026/QĐ-UBND", "UBND tỉnh", "Quyết định", abstract,
                         date(2026, 7, 13), "Phó Chủ tịch UBND Đặng Ngọc Hậu")
-    pdf = render_document_pdf(tmp_path / "doc.pdf", demo, 2)
+    pdf = render_document_pdf(tmp_path / "doc.pdf", demo, 2)  # page 2 carries its number
     document = IssueDocument("1", demo.notation, "Quyết định", "Quyết định của UBND tỉnh",
                              "UBND tỉnh", demo.issued, abstract, True, 25, pdf)
     spec = IssueSpec(2026, (12,), date(2026, 7, 20), (document,),

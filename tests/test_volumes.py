@@ -101,7 +101,7 @@ def test_volume_binds_the_quarter_in_order_with_index_and_right_hand_starts(app,
         titles = [item.title for item in children if not isinstance(item, list)]
         assert titles[0] == "Bìa và mục lục tổng hợp" and titles[-1] == "Bản kê lưu trữ"
         assert [t for t in titles if t.startswith("Số")] == [
-            "Số 01 ngày 10/08/2026", "Số 02 + 03 ngày 20/08/2026", "Số 04 ngày 15/09/2026"]
+            "Số 01 ngày 10/8/2026", "Số 02 + 03 ngày 20/8/2026", "Số 04 ngày 15/9/2026"]
         # Page labels name the issue and its printed page: what a citation names.
         first = in_quarter[0]
         label = reader.page_labels[built.document_pages[str(first.id)] - 1]
