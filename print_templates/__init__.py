@@ -15,6 +15,7 @@ DEFAULT_MASTHEAD = HERE / "masthead.toml"
 SERIF = "LiberationSerif"  # metric-compatible with Times New Roman (Decree 30/2020 App. I)
 SERIF_BOLD = "LiberationSerif-Bold"
 SERIF_ITALIC = "LiberationSerif-Italic"
+MONO = "DejaVuSansMono"  # hashes in the volume's annex: one width for every hex digit
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def register_fonts() -> str:
         addMapping(SERIF, 1, 0, SERIF_BOLD)
         addMapping(SERIF, 0, 1, SERIF_ITALIC)
         addMapping(SERIF, 1, 1, f"{SERIF}-BoldItalic")
+        pdfmetrics.registerFont(TTFont(MONO, str(FONT_DIR / "DejaVuSansMono.ttf")))
     return SERIF
 
 

@@ -111,12 +111,11 @@ def cover_date(masthead: Masthead, value: date) -> str:
     return f"Ngày {short_date(value, '-')}"
 
 
-def _draw_masthead(canvas: Canvas, masthead: Masthead, front: FrontMatter) -> float:
-    """Draw the cover's masthead, centred on the page; returns the height it took from the top
-    of the page (the contents start below it)."""
+def draw_title_block(canvas: Canvas, masthead: Masthead, y: float) -> tuple[float, float]:
+    """National title, emblem, "CÔNG BÁO" and the province, in red and centred on the page,
+    from ``y`` down; returns the top of "CÔNG BÁO" and the province line's baseline. Shared by
+    the issue's cover and the volume's."""
     centre = PAGE_WIDTH / 2
-    left, right = FRONT_MARGIN, PAGE_WIDTH - FRONT_MARGIN
-    y = PAGE_HEIGHT - 14 * mm
     canvas.saveState()
     canvas.setFillColor(RED)
     if masthead.national_title:
@@ -135,6 +134,16 @@ def _draw_masthead(canvas: Canvas, masthead: Masthead, front: FrontMatter) -> fl
     y -= 11 * mm
     canvas.setFont(SERIF_BOLD, 20)
     canvas.drawCentredString(centre, y, masthead.province_line)
+    canvas.restoreState()
+    return title_top, y
+
+
+def _draw_masthead(canvas: Canvas, masthead: Masthead, front: FrontMatter) -> float:
+    """Draw the cover's masthead, centred on the page; returns the height it took from the top
+    of the page (the contents start below it)."""
+    left, right = FRONT_MARGIN, PAGE_WIDTH - FRONT_MARGIN
+    canvas.saveState()
+    title_top, y = draw_title_block(canvas, masthead, PAGE_HEIGHT - 14 * mm)
     if front.qr_url:
         size = 22 * mm
         qr_y = (title_top + y) / 2 - size / 2 + 2 * mm
@@ -274,12 +283,10 @@ def build_separator_page(path: Path, title: str, running_header: str, printed: i
     canvas.save()
 
 
-def build_colophon(path: Path, masthead: Masthead, running_header: str, printed: int,
-                   physical: int) -> None:
-    """The last page: who publishes, where, how to reach them, who prints."""
+def colophon_box(masthead: Masthead, extra: tuple[str, ...] = ()) -> Table:
+    """Who publishes, where, how to reach them, who prints, in a frame; ``extra`` lines (markup)
+    come before the e-gazette note. The last page of an issue and of a volume."""
     styles = _styles()
-    canvas = Canvas(str(path), pagesize=A4, initialFontName=SERIF)
-    draw_running_header(canvas, running_header, printed, physical)
     lines = [
         f"<b>{_escape(masthead.publisher.upper())} XUẤT BẢN</b>",
         f"Địa chỉ: {_escape(masthead.address)}",
@@ -287,15 +294,25 @@ def build_colophon(path: Path, masthead: Masthead, running_header: str, printed:
         f"Email: {_escape(masthead.email)}",
         f"Website: {_escape(masthead.website)}",
         f"In tại: {_escape(masthead.printer)}",
+        *extra,
         f"<i>{_escape(masthead.e_gazette_note)}</i>",
     ]
     style = ParagraphStyle("colophon", parent=styles["base"], alignment=TA_CENTER)
     story = [Paragraph(text, style) for text in lines]
-    box = Table([[story]], colWidths=[PAGE_WIDTH - 2 * FRONT_MARGIN],
-                style=table_style(("BOX", (0, 0), (-1, -1), 1, colors.black),
-                                  ("TOPPADDING", (0, 0), (-1, -1), 8),
-                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 8)))
-    _, height = box.wrapOn(canvas, PAGE_WIDTH, PAGE_HEIGHT)
+    return Table([[story]], colWidths=[PAGE_WIDTH - 2 * FRONT_MARGIN],
+                 style=table_style(("BOX", (0, 0), (-1, -1), 1, colors.black),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 8),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 8)))
+
+
+def build_colophon(path: Path, masthead: Masthead, running_header: str, printed: int,
+                   physical: int) -> None:
+    """The last page of an issue."""
+    register_fonts()
+    canvas = Canvas(str(path), pagesize=A4, initialFontName=SERIF)
+    draw_running_header(canvas, running_header, printed, physical)
+    box = colophon_box(masthead)
+    box.wrapOn(canvas, PAGE_WIDTH, PAGE_HEIGHT)
     box.drawOn(canvas, FRONT_MARGIN, 25 * mm)
     canvas.showPage()
     canvas.save()
