@@ -121,4 +121,11 @@ def from_environment(instance: Path) -> dict:
         # Registered documents public before their issue is published (marked "chưa đăng
         # Công báo"). Off: the public sees only what a published issue carries.
         "SHOW_UNPUBLISHED": _bool("GAZETTE_SHOW_UNPUBLISHED", False),
+        # The signed e-edition (issue 19). In production publishing needs a usable certificate
+        # (GAZETTE_SIGNING_PKCS12) unless an administrator allows unsigned publication; outside
+        # production the instance's demo certificate (`flask --app wsgi demo-certificate`,
+        # run by `make run`) signs when no certificate is configured.
+        "PRODUCTION": _bool("GAZETTE_PRODUCTION", False),
+        "SIGNING_ALLOW_UNSIGNED": _bool("GAZETTE_ALLOW_UNSIGNED", False),
+        "SIGNING_DEMO_PKCS12": str(instance / "signing" / "demo-certificate.p12"),
     }

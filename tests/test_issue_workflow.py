@@ -11,6 +11,7 @@ from docx import Document as DocxDocument
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from gazette_app import clock
 from gazette_app.extensions import db
 from gazette_app.models import AuditEvent, Document, Issue, User
 from gazette_app.services import issues as workflow
@@ -184,7 +185,8 @@ def test_signed_edition_validates_and_carries_the_sources(app, tmp_path):
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    ca_pem = create_pkcs12(tmp_path / "signer.p12", "mật-khẩu", "Văn phòng UBND tỉnh Sơn La")
+    ca_pem = create_pkcs12(tmp_path / "signer.p12", "mật-khẩu", "Văn phòng UBND tỉnh Sơn La",
+                            now=clock.now())
     (tmp_path / "ca.pem").write_bytes(ca_pem)
     app.config.update(GAZETTE_SIGNING_PKCS12=str(tmp_path / "signer.p12"),
                       GAZETTE_SIGNING_PASSWORD="mật-khẩu")
@@ -216,7 +218,7 @@ def test_signed_edition_validates_and_carries_the_sources(app, tmp_path):
 
 
 def test_wrong_certificate_password_is_a_clear_refusal(app, tmp_path):
-    create_pkcs12(tmp_path / "signer.p12", "đúng", "Ký thử")
+    create_pkcs12(tmp_path / "signer.p12", "đúng", "Ký thử", now=clock.now())
     app.config.update(GAZETTE_SIGNING_PKCS12=str(tmp_path / "signer.p12"),
                       GAZETTE_SIGNING_PASSWORD="sai")
     ids = _load(app, tmp_path, 1)
@@ -228,6 +230,56 @@ def test_wrong_certificate_password_is_a_clear_refusal(app, tmp_path):
         with pytest.raises(workflow.IssueWorkflowError, match="chứng thư số"):
             workflow.publish(issue, approver)
         assert db.session.get(Issue, issue.id).state == "approved"
+
+
+def _publish_one(app, tmp_path) -> int:
+    ids = _load(app, tmp_path, 1)
+    with app.app_context():
+        editor, approver = _users()
+        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
+        workflow.compose(issue, editor)
+        workflow.approve(issue, approver)
+        workflow.publish(issue, approver)
+        return issue.id
+
+
+def test_demo_certificate_signs_by_default(app, runner, tmp_path):
+    """What `make run` does: the demo certificate is created, and publishing with no
+    certificate configured signs with it; pyHanko and poppler's pdfsig both accept it."""
+    import shutil
+    import subprocess
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    result = runner.invoke(args=["demo-certificate"])
+    assert result.exit_code == 0 and "demo-certificate.p12" in result.output, result.output
+    issue_id = _publish_one(app, tmp_path)
+    with app.app_context():
+        signed = get_store().path(db.session.get(Issue, issue_id).signed_pdf_sha256)
+    with open(signed, "rb") as handle:
+        signature = PdfFileReader(handle).embedded_signatures[0]
+        assert "bản demo, không có giá trị pháp lý" in signature.signer_cert.subject.human_friendly
+    assert shutil.which("pdfsig"), "poppler-utils (scripts/system-deps.sh) provides pdfsig"
+    report = subprocess.run(["pdfsig", str(signed)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in report, report
+
+
+def test_production_refuses_to_publish_without_a_certificate(app, runner, tmp_path):
+    runner.invoke(args=["demo-certificate"])  # present, but never used in production
+    app.config.update(PRODUCTION=True)
+    ids = _load(app, tmp_path, 1)
+    with app.app_context():
+        editor, approver = _users()
+        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
+        workflow.compose(issue, editor)
+        workflow.approve(issue, approver)
+        with pytest.raises(workflow.IssueWorkflowError, match="Chưa có chứng thư số"):
+            workflow.publish(issue, approver)
+        assert db.session.get(Issue, issue.id).state == "approved"
+        app.config.update(SIGNING_ALLOW_UNSIGNED=True)  # the administrator's explicit choice
+        workflow.publish(issue, approver)
+        published = db.session.get(Issue, issue.id)
+        assert published.state == "published" and published.signed_pdf_sha256 is None
+    assert runner.invoke(args=["demo-certificate"]).exit_code != 0
 
 
 def test_year_continuous_page_numbers(app, tmp_path):
