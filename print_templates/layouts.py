@@ -185,7 +185,7 @@ def _leader(canvas: Canvas, width: float, dots: bool) -> None:
     """Named callback of a contents entry's last line (``<onDraw name="leader" label=page>``):
     dots from the end of the text to the page number, which is printed on that line, right
     aligned at ``width``. The dots sit on a fixed grid so that they line up from entry to entry."""
-    def draw(canvas: Canvas, kind: str, label: str) -> None:
+    def draw(canvas: Canvas, kind: str, label: str) -> None:  # reportlab's onDraw signature
         info = canvas._curr_tx_info
         x, y = info["cur_x"], info["cur_y"]
         canvas.saveState()
@@ -203,7 +203,6 @@ def _leader(canvas: Canvas, width: float, dots: bool) -> None:
                 canvas.drawText(text)
         canvas.restoreState()
     canvas.setNamedCB("leader", draw)
-    return None
 
 
 def build_front_matter(path: Path, masthead: Masthead, front: FrontMatter,
