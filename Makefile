@@ -29,6 +29,7 @@ migrate: $(VENV)/.runtime-installed
 	$(FLASK) db upgrade
 
 demo: migrate
+	$(FLASK) demo-certificate
 	$(FLASK) demo
 
 run: system-deps demo

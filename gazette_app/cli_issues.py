@@ -1,6 +1,7 @@
 """Command line of the issue workflow, for scripts:
 
-compose-issue, approve-issue, unapprove-issue, publish-issue, issue-pdf, attach-pdf.
+compose-issue, approve-issue, unapprove-issue, publish-issue, issue-pdf, attach-pdf,
+demo-certificate.
 """
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -180,6 +182,18 @@ def attach_pdf_command(document, path):
     click.echo(f"attached {stored.filename} ({stored.page_count} pages) to {target.notation}")
 
 
+@click.command("demo-certificate")
+@with_appcontext
+def demo_certificate_command():
+    """Create the instance's demo signing certificate (once), so the demo's e-editions are
+    signed; its name says it has no legal value. Not used in production."""
+    from .services.signing import ensure_demo_certificate
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException("GAZETTE_PRODUCTION is set: configure the province's "
+                                   "certificate (GAZETTE_SIGNING_PKCS12) instead")
+    click.echo(f"demo signing certificate: {ensure_demo_certificate()}")
+
+
 COMMANDS = (compose_issue_command, approve_issue_command, unapprove_issue_command,
             publish_issue_command,
-            issue_pdf_command, attach_pdf_command)
+            issue_pdf_command, attach_pdf_command, demo_certificate_command)

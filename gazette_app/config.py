@@ -149,4 +149,11 @@ def from_environment(instance: Path) -> dict:
         "TRUSTED_HOSTS": trusted_hosts(os.environ.get("GAZETTE_TRUSTED_HOSTS", ""), public_url),
         # Public search pages a client may load (the API has GAZETTE_API_RATE).
         "GAZETTE_SEARCH_RATE": os.environ.get("GAZETTE_SEARCH_RATE", "60 per minute"),
+        # The signed e-edition (issue 19). In production publishing needs a usable certificate
+        # (GAZETTE_SIGNING_PKCS12) unless an administrator allows unsigned publication; outside
+        # production the instance's demo certificate (`flask --app wsgi demo-certificate`,
+        # run by `make run`) signs when no certificate is configured.
+        "PRODUCTION": _bool("GAZETTE_PRODUCTION", False),
+        "SIGNING_ALLOW_UNSIGNED": _bool("GAZETTE_ALLOW_UNSIGNED", False),
+        "SIGNING_DEMO_PKCS12": str(instance / "signing" / "demo-certificate.p12"),
     }

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from flask import Flask, request, url_for
 
+from print_templates.dates import short_date
 from search_index.analysis import slugify
 
 from .models import Role
@@ -14,12 +15,16 @@ from .formatting import vn_number
 
 
 def vn_date(value: date | None) -> str:
-    """Dates as Vietnamese readers write them: 13/07/2026."""
-    return value.strftime("%d/%m/%Y") if value else ""
+    """Dates as Decree 30/2020 writes them: 13/7/2026, 05/01/2026 (print_templates.dates)."""
+    return short_date(value) if value else ""
 
 
 def vn_datetime(value: datetime | None) -> str:
-    return value.astimezone(clock.zone()).strftime("%d/%m/%Y %H:%M") if value else ""
+    """"13/7/2026 08:05" in Vietnam's time."""
+    if not value:
+        return ""
+    local = value.astimezone(clock.zone())
+    return f"{short_date(local.date())} {local:%H:%M}"
 
 
 def url_with(**changes) -> str:

@@ -7,6 +7,7 @@ count is stable (two passes in practice).
 """
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from pypdf.errors import PdfReadError, PyPdfError
 from pypdf.generic import RectangleObject
 
 from print_templates import Masthead
+from print_templates.dates import short_date
 from print_templates.layouts import (HEADER_BAND, ContentsLine, FrontMatter, build_colophon,
                                      build_front_matter, build_header_pages,
                                      build_separator_page)
@@ -25,6 +27,7 @@ from .active_content import strip_active_content
 from .model import PART_TITLES, ComposedIssue, CompositionError, ContentsEntry, IssueSpec
 from .ordering import authority
 from .pdfio import write_atomically
+from .textlayer import remove_text_above
 
 A4_WIDTH, A4_HEIGHT = 595.276, 841.89
 A4_TOLERANCE = 3.0  # points
@@ -59,12 +62,21 @@ def open_document_pdf(source: Path | BinaryIO, notation: str, key: str) -> PdfRe
                                f"({type(error).__name__}).", key) from error
 
 
+# "V/v", "V/V:", "v/v." at the start of an abstract: the clerk's shorthand for "Về việc".
+_VV_OPENING = re.compile(r"^\s*v/v\b[.:]?\s*", re.IGNORECASE)
+
+
 def contents_text(type_name: str, notation: str, abstract: str) -> str:
-    """"Quyết định số 37/2026/QĐ-UBND bãi bỏ ...": the abstract continues the sentence."""
-    first, _, rest = abstract.partition(" ")
-    if first and not first.isupper():
-        abstract = first[0].lower() + first[1:] + (" " + rest if rest else "")
-    return f"{type_name} số {notation} {abstract}".strip()
+    """"Quyết định số 37/2026/QĐ-UBND bãi bỏ ...": the abstract continues the sentence, in lower
+    case, with "V/v" written out as "về việc" (as the real Sơn La contents print it)."""
+    rest = _VV_OPENING.sub("", abstract, count=1)
+    words, lowered = rest.split(" "), 1
+    if rest != abstract:  # "V/v Thành lập" -> "về việc thành lập"
+        words, lowered = ["về", "việc", *words], 3
+    for index, word in enumerate(words[:lowered]):
+        if word and not word.isupper():
+            words[index] = word[0].lower() + word[1:]
+    return f"{type_name} số {notation} {' '.join(words)}".strip()
 
 
 def _layout(spec: IssueSpec, readers: list[PdfReader], front_pages: int,
@@ -104,8 +116,9 @@ def _is_plain_a4(page: PageObject) -> bool:
 
 
 def place_page(writer: PdfWriter, page: PageObject, header: PageObject) -> PageObject:
-    """Add ``page`` to ``writer`` on A4 (scaled down and centred if it is not A4) and stamp the
-    header on it. pypdf 7 merges only onto pages already in a writer, hence the order."""
+    """Add ``page`` to ``writer`` on A4 (scaled down and centred if it is not A4), remove the
+    document's own page number from its top margin (textlayer) and stamp the header on it.
+    pypdf 7 merges and rewrites only pages already in a writer, hence the order."""
     if page.get("/Rotate", 0) % 360:
         page.transfer_rotation_to_content()
     if _is_plain_a4(page):
@@ -113,6 +126,7 @@ def place_page(writer: PdfWriter, page: PageObject, header: PageObject) -> PageO
         for box in ("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):
             if box in placed:
                 del placed[box]
+        limit = float(placed.mediabox.top) - HEADER_BAND
     else:
         box = page.mediabox
         width, height = float(box.width), float(box.height)
@@ -122,6 +136,8 @@ def place_page(writer: PdfWriter, page: PageObject, header: PageObject) -> PageO
         placed = writer.add_blank_page(A4_WIDTH, A4_HEIGHT)
         placed.merge_transformed_page(page, Transformation().scale(scale).translate(tx, ty))
         placed.mediabox = RectangleObject([0, 0, A4_WIDTH, A4_HEIGHT])
+        limit = (float(box.top) - HEADER_BAND) * scale + ty  # the source's own top margin
+    remove_text_above(placed, writer, limit)
     placed.merge_page(header)
     return placed
 
@@ -199,7 +215,7 @@ def _finish(writer: PdfWriter, spec: IssueSpec, masthead: Masthead,
     # that (or a page merged with its annotations) from carrying scripts into an issue.
     strip_active_content(writer)
     writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=spec.first_page)
-    title = f"Công báo tỉnh {masthead.province} {spec.label}/{spec.year} ngày {spec.date:%d/%m/%Y}"
+    title = f"Công báo tỉnh {masthead.province} {spec.label}/{spec.year} ngày {short_date(spec.date)}"
     writer.add_metadata({
         "/Title": title,
         "/Subject": f"{spec.running_header}: {len(entries)} văn bản",

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from print_templates.dates import short_date
+
 PART_TITLES = {"legal": "PHẦN VĂN BẢN QUY PHẠM PHÁP LUẬT", "other": "PHẦN VĂN BẢN KHÁC"}
 
 
@@ -45,9 +47,9 @@ class IssueSpec:
 
     @property
     def running_header(self) -> str:
-        """"CÔNG BÁO/Số 12/Ngày 20-01-2026"."""
+        """"CÔNG BÁO/Số 12/Ngày 20-01-2026", "CÔNG BÁO/Số 04/Ngày 20-5-2026"."""
         numbers = " + ".join(f"{n:02d}" for n in self.numbers)
-        return f"CÔNG BÁO/Số {numbers}/Ngày {self.date:%d-%m-%Y}"
+        return f"CÔNG BÁO/Số {numbers}/Ngày {short_date(self.date, '-')}"
 
 
 @dataclass(frozen=True)

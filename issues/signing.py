@@ -49,10 +49,12 @@ def sign_edition(pdf_path: Path, attachments: list[Attachment], pkcs12_path: Pat
 
 
 def create_pkcs12(path: Path, passphrase: str, common_name: str,
-                  organisation: str = "Văn phòng UBND tỉnh", *, now: dt.datetime) -> bytes:
-    """A CA and a signing certificate it issued, the latter with its key in ``path`` (PKCS#12).
-    Returns the CA certificate (PEM) to trust when validating. For tests and demos only: a
-    province signs with the certificate its certification authority issues."""
+                  organisation: str = "Văn phòng UBND tỉnh", *,
+                  now: dt.datetime) -> bytes:
+    """A CA and a signing certificate it issued, the latter with its key in ``path`` (PKCS#12),
+    valid from the day before ``now``. Returns the CA certificate (PEM) to trust when
+    validating. For tests and demos only: a province signs with the certificate its
+    certification authority issues."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -60,7 +62,8 @@ def create_pkcs12(path: Path, passphrase: str, common_name: str,
     from cryptography.x509.oid import NameOID
 
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation} test CA")])
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA demo (thử nghiệm)"),
+                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation)])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
           .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
           .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=3650))

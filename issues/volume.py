@@ -21,7 +21,9 @@ from datetime import date
 from pathlib import Path
 
 from print_templates import Masthead
-from print_templates.volume_layouts import (BoundIssue, IndexLine, build_blank,
+from print_templates.dates import short_date
+from print_templates.volume_layouts import (ANNEX_TITLE, BoundIssue, IndexLine, ManifestRow,
+                                            ManifestSection, VolumeFront, build_blank,
                                             build_manifest_pages, build_separator,
                                             build_volume_front)
 
@@ -175,20 +177,35 @@ def canonical(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _manifest_lines(manifest: dict) -> list[tuple[str, str]]:
-    lines = [("Tập", manifest["volume"]), ("Mã băm nội dung (SHA-256)",
-                                           manifest["content_sha256"])]
+# The stored files' roles, as the annex prints them.
+ROLE_LABELS = {"issue": "Số Công báo (bản in, PDF)", "signed_issue": "Bản điện tử đã ký số",
+               "pdf": "Văn bản (PDF)", "original": "Tệp gốc gửi đăng",
+               "signed": "Bản có chữ ký số", "scan": "Bản quét", "attachment": "Tệp đính kèm"}
+
+
+def page_range(first: int, last: int) -> str:
+    """"tr. 20", or "tr. 20–25": a single page is written once."""
+    return f"tr. {first}" if first == last else f"tr. {first}–{last}"
+
+
+def _manifest_sections(manifest: dict) -> list[ManifestSection]:
+    """The manifest as the annex prints it: a section per issue, a row per stored file."""
+    sections = []
     for issue in manifest["issues"]:
         pages = issue["volume_pages"]
-        lines.append((f"{issue['label']} ngày {issue['date']} (tr. {pages[0]}–{pages[1]})",
-                      f"PDF {issue['pdf_sha256']}"))
-        for item in issue["files"]:
-            lines.append((f"  {issue['label']}: {item['role']}", item["sha256"]))
+        rows = [ManifestRow(ROLE_LABELS.get(f["role"], f["role"]), page_range(*pages),
+                            f["size"], f["sha256"]) for f in issue["files"]]
         for doc in issue["documents"]:
-            lines.append((f"  {doc['notation']} ({doc['issuer']}), tr. "
-                          f"{doc['volume_pages'][0]}–{doc['volume_pages'][1]}",
-                          "; ".join(f"{f['role']} {f['sha256']}" for f in doc["files"]) or "—"))
-    return lines
+            for index, item in enumerate(doc["files"]):
+                role = ROLE_LABELS.get(item["role"], item["role"])
+                label = f"{doc['notation']} ({doc['issuer']}): {role}" if index == 0 \
+                    else f"    {role}"
+                rows.append(ManifestRow(label, page_range(*doc["volume_pages"]) if index == 0
+                                        else "", item["size"], item["sha256"]))
+        day = date.fromisoformat(issue["date"])
+        sections.append(ManifestSection(f"{issue['label']} ngày {short_date(day)} "
+                                        f"({page_range(*pages)} của tập)", rows))
+    return sections
 
 
 def build_volume(spec: VolumeSpec, masthead: Masthead, out_path: Path,
@@ -198,16 +215,16 @@ def build_volume(spec: VolumeSpec, masthead: Masthead, out_path: Path,
         raise VolumeError(f"Quý {ROMAN[spec.quarter - 1]}/{spec.year} chưa có số Công báo nào "
                           "đã phát hành.")
     counts = {issue.key: _page_count(issue) for issue in spec.issues}
-    bound = [BoundIssue(i.label, i.date, counts[i.key]) for i in spec.issues]
     with tempfile.TemporaryDirectory(prefix="volume-", dir=out_path.parent) as tmp:
         work = Path(tmp)
-        front, front_pages = work / "front.pdf", 1
+        front, front_pages = work / "front.pdf", 3  # cover, its verso, the index
         for _ in range(MAX_PASSES):
             plan = _plan(spec, counts, front_pages)
-            total = plan.manifest_start - 1
-            note = _sheet_note(spec, total)
-            built = build_volume_front(front, masthead, f"CÔNG BÁO — {spec.title}", bound,
-                                       _index_lines(plan), note)
+            bound = [BoundIssue(i.label, i.date, counts[i.key], start)
+                     for i, _, _, start, _ in plan.issues]
+            built = build_volume_front(front, masthead, VolumeFront(
+                spec.title, bound, _index_lines(plan),
+                _sheet_note(spec, plan.manifest_start - 1)))
             if built == front_pages:
                 break
             front_pages = built
@@ -215,8 +232,10 @@ def build_volume(spec: VolumeSpec, masthead: Masthead, out_path: Path,
             raise VolumeError("Không ổn định được số trang của mục lục tổng hợp.")
         manifest = manifest_of(spec, plan, counts)
         manifest_path = work / "manifest.pdf"
-        manifest_pages = build_manifest_pages(manifest_path, f"CÔNG BÁO — {spec.title}",
-                                              _manifest_lines(manifest), plan.manifest_start)
+        manifest_pages = build_manifest_pages(manifest_path, masthead, spec.title,
+                                              manifest["content_sha256"],
+                                              _manifest_sections(manifest),
+                                              plan.manifest_start)
         page_count = plan.manifest_start - 1 + manifest_pages
         parts = _parts(spec, plan, work, bound, front, manifest_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -251,8 +270,7 @@ def _page_count(issue: VolumeIssue) -> int:
 
 def _sheet_note(spec: VolumeSpec, pages_before_manifest: int) -> str:
     mode = "in hai mặt" if spec.double_sided else "in một mặt"
-    return (f"{pages_before_manifest} trang (chưa kể bản kê lưu trữ ở cuối tập), {mode}; "
-            "số tờ giấy ghi ở bản kê.")
+    return f"Tập gồm {pages_before_manifest} trang trước phụ lục bản kê, {mode}."
 
 
 def _parts(spec: VolumeSpec, plan: _Plan, work: Path, bound: list[BoundIssue], front: Path,
@@ -262,7 +280,7 @@ def _parts(spec: VolumeSpec, plan: _Plan, work: Path, bound: list[BoundIssue], f
     parts = [front] + [blank] * plan.front_blank
     for (issue, separator, blanks, _, pad), info in zip(plan.issues, bound, strict=True):
         page = work / f"separator-{issue.key}.pdf"
-        build_separator(page, f"CÔNG BÁO — {spec.title}", info, separator)
+        build_separator(page, f"Công báo {spec.title}", info, separator)
         parts += [page] + [blank] * blanks + [issue.pdf_path] + [blank] * pad
     return parts + [manifest]
 
@@ -284,7 +302,7 @@ def _navigation(spec: VolumeSpec, plan: _Plan, counts: dict[str, int]) -> tuple[
     children = [OutlineItem("Bìa và mục lục tổng hợp", 0)]
     labels = [PageLabel(0, "/r")]
     for issue, separator, _, start, pad in plan.issues:
-        item = OutlineItem(f"{issue.label} ngày {issue.date:%d/%m/%Y}", separator - 1)
+        item = OutlineItem(f"{issue.label} ngày {short_date(issue.date)}", separator - 1)
         labels.append(PageLabel(separator - 1, prefix=f"{issue.label} – bìa ngăn"))
         labels.append(PageLabel(start - 1, "/D", f"{issue.label}, tr. ", issue.first_page))
         if pad:
@@ -300,8 +318,8 @@ def _navigation(spec: VolumeSpec, plan: _Plan, counts: dict[str, int]) -> tuple[
             parts[doc.legal].children.append(
                 OutlineItem(f"{doc.notation} (tr. {doc.printed_page})", page))
         children.append(item)
-    children.append(OutlineItem("Bản kê lưu trữ", plan.manifest_start - 1))
-    labels.append(PageLabel(plan.manifest_start - 1, "/D", "Bản kê ", 1))
+    children.append(OutlineItem(ANNEX_TITLE, plan.manifest_start - 1))
+    labels.append(PageLabel(plan.manifest_start - 1, "/D", "Phụ lục, tr. ", 1))
     return [OutlineItem(f"Công báo {spec.title}", 0, children)], labels
 
 

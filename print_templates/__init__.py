@@ -15,6 +15,7 @@ DEFAULT_MASTHEAD = HERE / "masthead.toml"
 SERIF = "LiberationSerif"  # metric-compatible with Times New Roman (Decree 30/2020 App. I)
 SERIF_BOLD = "LiberationSerif-Bold"
 SERIF_ITALIC = "LiberationSerif-Italic"
+MONO = "DejaVuSansMono"  # hashes in the volume's annex: one width for every hex digit
 
 
 @dataclass(frozen=True)
@@ -29,19 +30,38 @@ class Masthead:
     website: str
     printer: str
     e_gazette_note: str
-    emblem: str = ""
+    emblem: str = ""  # image of the national emblem, supplied by the province; relative paths
+    # are read from the settings file's folder
     separator_pages: bool = False
+    # Defaults follow the cover templates of Circular 03/2011/TT-VPCP (Mẫu 1-4), which the 2017
+    # circular kept: the national title in red bold capitals, number and date upright and bold,
+    # the date written with hyphens. The 2017 templates could not be read: each is a setting.
+    national_title: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"  # "" prints none
+    number_date_style: str = "upright"  # "upright" (bold) or "italic"
+    date_format: str = "hyphen"  # "hyphen": "Ngày 20-5-2026"; "long": "Ngày 20 tháng 5 năm 2026"
+    qr_caption: str = "Tra cứu bản điện tử"
+    contents_leaders: bool = True  # dots from each contents entry to its page number
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Masthead":
-        """Read the settings file; unknown keys are refused so that typos do not pass silently."""
+        """Read the settings file; unknown keys and values are refused so that typos do not
+        pass silently."""
         path = Path(path) if path else DEFAULT_MASTHEAD
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown masthead settings in {path}: {', '.join(sorted(unknown))}")
+        for key, allowed in CHOICES.items():
+            if key in data and data[key] not in allowed:
+                raise ValueError(f"masthead setting {key} in {path} must be one of "
+                                 f"{', '.join(allowed)}, not {data[key]!r}")
+        if data.get("emblem") and not Path(data["emblem"]).is_absolute():
+            data["emblem"] = str(path.resolve().parent / data["emblem"])
         return cls(**data)
+
+
+CHOICES = {"number_date_style": ("upright", "italic"), "date_format": ("hyphen", "long")}
 
 
 def register_fonts() -> str:
@@ -54,6 +74,7 @@ def register_fonts() -> str:
         addMapping(SERIF, 1, 0, SERIF_BOLD)
         addMapping(SERIF, 0, 1, SERIF_ITALIC)
         addMapping(SERIF, 1, 1, f"{SERIF}-BoldItalic")
+        pdfmetrics.registerFont(TTFont(MONO, str(FONT_DIR / "DejaVuSansMono.ttf")))
     return SERIF
 
 

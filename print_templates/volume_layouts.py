@@ -2,21 +2,25 @@
 separators, blank backs and the printed manifest. Plain values in, PDF files out."""
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer, Table)
 
-from . import SERIF, SERIF_BOLD, SERIF_ITALIC, Masthead, register_fonts, table_style
-from .layouts import MARGIN_LEFT, MARGIN_RIGHT, PAGE_HEIGHT, PAGE_WIDTH, RED, _escape, _styles
+from . import MONO, SERIF, SERIF_BOLD, SERIF_ITALIC, Masthead, register_fonts, table_style
+from .dates import short_date
+from .layouts import (FRONT_MARGIN, MARGIN_LEFT, MARGIN_RIGHT, PAGE_HEIGHT,
+                      PAGE_WIDTH, RED, _escape, _styles, colophon_box, draw_title_block)
 
 WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 
@@ -26,6 +30,7 @@ class BoundIssue:
     label: str  # "Số 02 + 03"
     issue_date: date
     pages: int
+    volume_page: int = 0  # where its cover is in the volume
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,30 @@ class IndexLine:
     volume_page: int  # physical page in the volume
 
 
+@dataclass(frozen=True)
+class VolumeFront:
+    """What the volume's cover, title verso and index say."""
+
+    title: str  # "QUÝ III/2026"
+    issues: list[BoundIssue]
+    lines: list[IndexLine]
+    sheet_note: str  # pages and sheets, for the verso
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    label: str  # "Tệp PDF của văn bản" or the notation
+    pages: str  # "tr. 20" or "tr. 20–25", or ""
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ManifestSection:
+    title: str  # "Số 01 ngày 10/8/2026, tr. 5–86 của tập"
+    rows: list[ManifestRow]
+
+
 def _footer(canvas: Canvas, text: str, physical: int) -> None:
     canvas.saveState()
     canvas.setFont(SERIF_ITALIC, 10)
@@ -46,66 +75,108 @@ def _footer(canvas: Canvas, text: str, physical: int) -> None:
     canvas.restoreState()
 
 
-def build_volume_front(path: Path, masthead: Masthead, title: str, issues: list[BoundIssue],
-                       lines: list[IndexLine], sheet_note: str) -> int:
-    """Volume cover and combined index; returns the number of pages it took."""
+def _cover_story(front: VolumeFront, styles: dict) -> list:
+    """The issues bound, on the cover: number, date, pages and where each starts."""
+    cell = ParagraphStyle("cell", parent=styles["base"], fontSize=11, leading=13,
+                          alignment=TA_CENTER)
+    head = ParagraphStyle("head", parent=cell, fontName=SERIF_BOLD)
+    rows = [[Paragraph(t, head) for t in ("Số Công báo", "Ngày phát hành", "Số trang",
+                                          "Trang đầu trong tập")]] + [
+        [Paragraph(_escape(i.label), cell), Paragraph(short_date(i.issue_date), cell),
+         Paragraph(str(i.pages), cell), Paragraph(str(i.volume_page), cell)]
+        for i in front.issues]
+    return [Paragraph(f"Gồm {len(front.issues)} số Công báo đã xuất bản trong quý:",
+                      styles["heading"]),
+            Table(rows, colWidths=[42 * mm, 38 * mm, 26 * mm, 34 * mm], repeatRows=1,
+                  style=table_style(("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey)))]
+
+
+def _verso_story(masthead: Masthead, front: VolumeFront, styles: dict) -> list:
+    """The back of the cover, as in a book: what this volume is, and who publishes it."""
+    note = ParagraphStyle("verso", parent=styles["base"], alignment=TA_CENTER, fontSize=11,
+                          leading=14, spaceAfter=4)
+    first, last = front.issues[0], front.issues[-1]
+    return [Paragraph(f"<b>CÔNG BÁO {_escape(masthead.province_line)} — {front.title}</b>",
+                      note),
+            Paragraph(f"Tập lưu trữ gồm {len(front.issues)} số, từ {_escape(first.label)} "
+                      f"({short_date(first.issue_date)}) đến {_escape(last.label)} "
+                      f"({short_date(last.issue_date)}).", note),
+            Paragraph(_escape(front.sheet_note), note),
+            Paragraph("Mỗi văn bản được trích dẫn theo số Công báo và trang in trong số đó "
+                      "(“Công báo tỉnh " + _escape(masthead.province) + ", Số 12/2026, tr. 23”);"
+                      " mục lục tổng hợp ghi cả trang trong tập này. Bản kê tệp và mã kiểm tra "
+                      "ở phụ lục cuối tập.", note),
+            Spacer(1, 6 * mm), colophon_box(masthead)]
+
+
+def build_volume_front(path: Path, masthead: Masthead, front: VolumeFront) -> int:
+    """Volume cover, its verso and the combined index; returns the number of pages."""
     styles = _styles()
     small = ParagraphStyle("small", parent=styles["base"], fontSize=11, leading=13.5)
     frame = Frame(MARGIN_LEFT, 20 * mm, WIDTH, PAGE_HEIGHT - 40 * mm, leftPadding=0,
                   rightPadding=0)
-    cover_frame = Frame(MARGIN_LEFT, 20 * mm, WIDTH, PAGE_HEIGHT - 120 * mm, leftPadding=0,
-                        rightPadding=0)
+    _, title_bottom = draw_title_block(Canvas(io.BytesIO()), masthead, PAGE_HEIGHT - 14 * mm)
+    cover_frame = Frame(FRONT_MARGIN, 25 * mm, PAGE_WIDTH - 2 * FRONT_MARGIN,
+                        title_bottom - 55 * mm - 25 * mm, leftPadding=0, rightPadding=0)
+    verso_frame = Frame(FRONT_MARGIN, 25 * mm, PAGE_WIDTH - 2 * FRONT_MARGIN, 150 * mm,
+                        leftPadding=0, rightPadding=0)
 
     def on_cover(canvas: Canvas, doc) -> None:
         canvas.saveState()
-        canvas.setFillColor(RED)
-        canvas.setFont(SERIF_BOLD, 54)
-        canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 50 * mm, masthead.title)
-        canvas.setFont(SERIF_BOLD, 20)
-        canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 62 * mm, masthead.province_line)
+        _, y = draw_title_block(canvas, masthead, PAGE_HEIGHT - 14 * mm)
         canvas.setStrokeColor(RED)
         canvas.setLineWidth(2)
-        canvas.line(MARGIN_LEFT, PAGE_HEIGHT - 70 * mm, PAGE_WIDTH - MARGIN_RIGHT,
-                    PAGE_HEIGHT - 70 * mm)
-        canvas.setFillColor(colors.black)
-        canvas.setFont(SERIF_BOLD, 26)
-        canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 88 * mm, title)
+        canvas.line(FRONT_MARGIN, y - 7 * mm, PAGE_WIDTH - FRONT_MARGIN, y - 7 * mm)
+        canvas.setFont(SERIF_BOLD, 16)
+        canvas.drawCentredString(PAGE_WIDTH / 2, y - 22 * mm, "TẬP LƯU TRỮ")
+        canvas.setFont(SERIF_BOLD, 34)
+        canvas.drawCentredString(PAGE_WIDTH / 2, y - 38 * mm, front.title)
         canvas.setFont(SERIF_ITALIC, 13)
-        canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 97 * mm,
-                                 "Tập lưu trữ các số Công báo đã xuất bản trong quý")
+        canvas.drawCentredString(PAGE_WIDTH / 2, y - 47 * mm,
+                                 "Các số Công báo đã xuất bản trong quý, đóng thành tập")
+        canvas.setFont(SERIF_BOLD, 12)
+        canvas.drawCentredString(PAGE_WIDTH / 2, 15 * mm, masthead.publisher.upper())
         canvas.restoreState()
 
     def on_index(canvas: Canvas, doc) -> None:
-        _footer(canvas, f"{title} — Mục lục tổng hợp", doc.page)
+        _footer(canvas, f"CÔNG BÁO {front.title} — Mục lục tổng hợp", doc.page)
 
-    doc = BaseDocTemplate(str(path), pagesize=A4, title=f"{masthead.title} {title}",
+    doc = BaseDocTemplate(str(path), pagesize=A4, title=f"{masthead.title} {front.title}",
                           author=masthead.publisher, initialFontName=SERIF,
                           pageTemplates=[PageTemplate("cover", [cover_frame], onPage=on_cover),
+                                         PageTemplate("verso", [verso_frame]),
                                          PageTemplate("index", [frame], onPage=on_index)])
-    rows = [["Số", "Ngày", "Số trang"]] + [
-        [issue.label, f"{issue.issue_date:%d/%m/%Y}", str(issue.pages)] for issue in issues]
+    story: list = [*_cover_story(front, styles), NextPageTemplate("verso"), PageBreak(),
+                   *_verso_story(masthead, front, styles), NextPageTemplate("index"),
+                   PageBreak(), *_index_story(front.lines, styles, small)]
+    doc.build(story)
+    return doc.page
+
+
+# Columns of the combined index, named plainly: a citation names the page in the issue.
+INDEX_COLUMNS = ("Văn bản", "Số Công báo", "Trang trong số", "Trang trong tập")
+
+
+def _index_story(lines: list[IndexLine], styles: dict, small: ParagraphStyle) -> list:
+    centred = ParagraphStyle("centred", parent=small, alignment=TA_CENTER)
     story: list = [
-        Paragraph(f"Gồm {len(issues)} số xuất bản:", styles["heading"]),
-        Table(rows, colWidths=[50 * mm, 40 * mm, 30 * mm], style=table_style(
-            ("FONTNAME", (0, 0), (-1, 0), SERIF_BOLD), ("ALIGN", (1, 0), (-1, -1), "CENTER"),
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey))),
-        Spacer(1, 8), Paragraph(_escape(sheet_note), ParagraphStyle(
-            "note", parent=styles["base"], alignment=TA_CENTER, fontName=SERIF_ITALIC)),
-        NextPageTemplate("index"), PageBreak(),
         Paragraph("MỤC LỤC TỔNG HỢP", styles["title"]),
-        Paragraph("Trang: số trang in trong số Công báo (dùng khi trích dẫn) và trang trong "
-                  "tập này.", ParagraphStyle("intro", parent=small, alignment=TA_CENTER)),
-    ]
+        Paragraph("<b>Trang trong số</b>: trang in trong số Công báo, dùng khi trích dẫn. "
+                  "<b>Trang trong tập</b>: trang của tập lưu trữ này.", centred),
+        Spacer(1, 4)]
     row_style = table_style(("VALIGN", (0, 0), (-1, -1), "TOP"),
                             ("LEFTPADDING", (0, 0), (-1, -1), 0),
                             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
                             ("FONTSIZE", (0, 0), (-1, -1), 11))
-    columns = [WIDTH - 58 * mm, 20 * mm, 20 * mm, 18 * mm]
-    story.append(Table([["Văn bản", "Số CB", "Trang", "Trang tập"]], colWidths=columns,
-                       style=table_style(*row_style.getCommands()[1:],
-                                         ("FONTNAME", (0, 0), (-1, -1), SERIF_BOLD),
-                                         ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.grey))))
+    columns = [WIDTH - 66 * mm, 22 * mm, 22 * mm, 22 * mm]
+    head = ParagraphStyle("head", parent=small, fontName=SERIF_BOLD, fontSize=10, leading=12,
+                          alignment=TA_CENTER)
+    story.append(Table([[Paragraph(name, head) for name in INDEX_COLUMNS]], colWidths=columns,
+                       repeatRows=1, style=table_style(
+                           ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                           ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.grey))))
     part = heading = kind = None
     for line in lines:
         block: list = []
@@ -119,13 +190,12 @@ def build_volume_front(path: Path, masthead: Masthead, title: str, issues: list[
             kind = line.type_name
             block.append(Paragraph(f"<i>{_escape(kind)}</i>", small))
         block += [Table([[Paragraph(_escape(line.text), small), line.issue_label,
-                          f"tr. {line.issue_page}", str(line.volume_page)]],
+                          str(line.issue_page), str(line.volume_page)]],
                         colWidths=columns, style=row_style), Spacer(1, 2)]
         story.append(KeepTogether(block))
     if not lines:
         story.append(Paragraph("(Các số trong quý không có văn bản.)", styles["base"]))
-    doc.build(story)
-    return doc.page
+    return story
 
 
 def build_separator(path: Path, title: str, issue: BoundIssue, physical: int) -> None:
@@ -136,7 +206,7 @@ def build_separator(path: Path, title: str, issue: BoundIssue, physical: int) ->
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2 + 12 * mm, f"CÔNG BÁO {issue.label}")
     canvas.setFont(SERIF_ITALIC, 16)
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2,
-                             f"Ngày {issue.issue_date:%d/%m/%Y} — {issue.pages} trang")
+                             f"Ngày {short_date(issue.issue_date)} — {issue.pages} trang")
     _footer(canvas, title, physical)
     canvas.showPage()
     canvas.save()
@@ -150,25 +220,65 @@ def build_blank(path: Path) -> None:
     canvas.save()
 
 
-def build_manifest_pages(path: Path, title: str, lines: list[tuple[str, str]],
-                         first_physical: int) -> int:
-    """The manifest printed at the end: (label, value) rows with the SHA-256 of every file."""
+ANNEX_TITLE = "PHỤ LỤC: Bản kê tệp và mã kiểm tra"
+HASH_SIZE = 6.6  # points: 64 hex digits of the monospace face fit the hash column
+
+
+def build_manifest_pages(path: Path, masthead: Masthead, title: str, content_sha256: str,
+                         sections: list[ManifestSection], first_physical: int) -> int:
+    """The annex at the end of the volume: every stored file with its size and SHA-256, the
+    hashes in a monospace face in one aligned column; then a closing colophon page. Returns the
+    number of pages."""
     styles = _styles()
-    mono = ParagraphStyle("hash", parent=styles["base"], fontSize=8.5, leading=10.5)
+    cell = ParagraphStyle("cell", parent=styles["base"], fontSize=8.5, leading=10.5,
+                          alignment=TA_LEFT)
+    right = ParagraphStyle("right", parent=cell, alignment=TA_RIGHT)
+    mono = ParagraphStyle("mono", parent=cell, fontName=MONO, fontSize=HASH_SIZE, leading=11)
+    head = ParagraphStyle("head", parent=cell, fontName=SERIF_BOLD)
+    section_style = ParagraphStyle("section", parent=styles["heading"], keepWithNext=True)
+    intro = ParagraphStyle("intro", parent=styles["base"], fontSize=11, leading=14,
+                           spaceAfter=4)
     frame = Frame(MARGIN_LEFT, 20 * mm, WIDTH, PAGE_HEIGHT - 40 * mm, leftPadding=0,
                   rightPadding=0)
+    hash_width = pdfmetrics.stringWidth("0" * 64, MONO, HASH_SIZE) + 8
+    columns = [WIDTH - hash_width - 36 * mm, 18 * mm, 18 * mm, hash_width]
 
     def on_page(canvas: Canvas, doc) -> None:
-        _footer(canvas, f"{title} — Bản kê lưu trữ", first_physical + doc.page - 1)
+        _footer(canvas, f"CÔNG BÁO {title} — Phụ lục", first_physical + doc.page - 1)
 
-    doc = BaseDocTemplate(str(path), pagesize=A4, title=f"{title}: bản kê",
+    doc = BaseDocTemplate(str(path), pagesize=A4, title=f"Công báo {title}: {ANNEX_TITLE}",
                           initialFontName=SERIF,
-                          pageTemplates=[PageTemplate("manifest", [frame], onPage=on_page)])
-    story: list = [Paragraph("BẢN KÊ LƯU TRỮ (SHA-256)", styles["title"])]
-    style = table_style(("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTSIZE", (0, 0), (-1, -1), 9),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 0))
-    for label, value in lines:
-        story.append(Table([[Paragraph(_escape(label), mono), Paragraph(_escape(value), mono)]],
-                           colWidths=[WIDTH * 0.42, WIDTH * 0.58], style=style))
+                          pageTemplates=[PageTemplate("annex", [frame], onPage=on_page),
+                                         PageTemplate("colophon", [Frame(
+                                             FRONT_MARGIN, 25 * mm, PAGE_WIDTH - 2 * FRONT_MARGIN,
+                                             PAGE_HEIGHT - 50 * mm, leftPadding=0,
+                                             rightPadding=0)])])
+    story: list = [
+        Paragraph("PHỤ LỤC", styles["title"]),
+        Paragraph("BẢN KÊ TỆP VÀ MÃ KIỂM TRA", styles["part"]),
+        Paragraph(f"Tập Công báo {title}. Mỗi tệp lưu trữ được ghi với dung lượng và mã kiểm "
+                  "tra SHA-256: tính lại mã của tệp và so với bản kê để biết tệp còn nguyên "
+                  "vẹn. Mã kiểm tra của chính tệp PDF tập này được ghi trong bản kê điện tử "
+                  "(JSON) và cơ sở dữ liệu, vì một tệp không chứa được mã của chính nó.", intro),
+        Table([[Paragraph("Mã kiểm tra nội dung bản kê", head),
+                Paragraph(content_sha256, mono)]], colWidths=[WIDTH - hash_width, hash_width],
+              style=table_style(("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"))),
+        Spacer(1, 4)]
+    style = table_style(("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey))
+    header = [Paragraph(t, head) for t in ("Tệp", "Trang trong tập", "Cỡ (byte)",
+                                           "Mã kiểm tra (SHA-256)")]
+    for section in sections:
+        rows = [header] + [[Paragraph(_escape(r.label), cell), Paragraph(r.pages, cell),
+                            Paragraph(f"{r.size:,}".replace(",", "."), right),
+                            Paragraph(r.sha256, mono)] for r in section.rows]
+        story += [Paragraph(_escape(section.title), section_style),
+                  Table(rows, colWidths=columns, repeatRows=1, style=style), Spacer(1, 4)]
+    story += [NextPageTemplate("colophon"), PageBreak(), Spacer(1, PAGE_HEIGHT - 140 * mm),
+              colophon_box(masthead, (f"<b>Công báo {_escape(title)}</b> — tập lưu trữ",))]
     doc.build(story)
     return doc.page

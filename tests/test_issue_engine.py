@@ -1,6 +1,7 @@
 """The issue engine, read back from the PDF it writes (pdftotext, pdffonts, qpdf)."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import date, datetime, timezone
@@ -8,7 +9,7 @@ from datetime import date, datetime, timezone
 import pytest
 from pypdf import PdfReader
 
-from issues.compose import compose_issue
+from issues.compose import compose_issue, contents_text
 from issues.model import CompositionError, IssueSpec
 from issues.numbering import NumberingError, check_numbers
 from issues.ordering import order_documents
@@ -52,10 +53,34 @@ def test_contents_page_numbers_point_at_the_notation(composed):
         page_text = texts[entry.start_page - 1]
         assert f"Số: {entry.notation}" in page_text, entry.notation
         assert f"Số: {entry.notation}" not in texts[entry.start_page - 2]
-        # The number printed in the contents, read back from the contents pages.
-        line = next(l for l in front.splitlines() if f"số {entry.notation} " in l)
-        assert int(line.split()[-1]) == entry.start_page == entry.printed_page
+        # The number printed in the contents, read back from the contents pages: at the end
+        # of the entry's last line, after the leader dots.
+        assert contents_page(front, entry.notation) == entry.start_page == entry.printed_page
     assert result.entries[0].start_page == result.front_pages + 1
+
+
+def contents_page(front: str, notation: str) -> int:
+    """The page number printed for ``notation`` in the contents (pdftotext -layout): the first
+    line from the entry on that ends in leader dots and a number."""
+    after = front[front.index(f"số {notation} "):]
+    return int(re.search(r"\.{3,}\s*(\d+)\s*$", after, re.M).group(1))
+
+
+def test_every_body_page_carries_one_page_number_in_its_text(composed):
+    """The document's own page number is gone from the text layer, not only hidden: in the
+    top 25 mm of every page after the cover, pdftotext reads the running header and one
+    number, the gazette's."""
+    spec, result, _ = composed
+    tops = subprocess.run(["pdftotext", "-layout", "-x", "0", "-y", "0", "-W", "596", "-H",
+                           str(round(25 * 72 / 25.4)), str(result.path), "-"], check=True,
+                          capture_output=True, text=True).stdout.split("\f")[:-1]
+    for number, top in enumerate(tops[1:], start=2):
+        assert spec.running_header in top, number
+        numbers = re.findall(r"\b\d+\b", top.replace(spec.running_header, ""))
+        assert numbers == [str(number)], (number, top)
+    # What was removed is only the top margin: the documents' own text is all still there.
+    body = page_texts(result.path)
+    assert sum(f"Số: {e.notation}" in page for e in result.entries for page in body) == 13
 
 
 def test_page_count_headers_and_colophon(composed):
@@ -64,7 +89,7 @@ def test_page_count_headers_and_colophon(composed):
     assert document_pages == 71
     assert result.page_count == len(texts) == result.front_pages + document_pages + 1
     assert "CÔNG BÁO" in texts[0] and "Số 44 + 45" in texts[0] and "MỤC LỤC" in texts[0]
-    header = "CÔNG BÁO/Số 44 + 45/Ngày 10-08-2026"
+    header = "CÔNG BÁO/Số 44 + 45/Ngày 10-8-2026"
     for number in range(2, result.page_count + 1):
         words = texts[number - 1].strip().splitlines()[0].split()
         # The page number stands at the outer edge, beside the running header.
@@ -191,3 +216,85 @@ def test_archival_rendition_passes_the_checks_and_stays_searchable(composed, tmp
     reader = PdfReader(str(archival))
     assert reader.metadata.title == PdfReader(str(result.path)).metadata.title
     assert len(reader.outline) == len(PdfReader(str(result.path)).outline)
+
+
+def _words(pdf, page: int) -> list[tuple[str, float, float, float]]:
+    """(word, xMin, xMax, yMin) of every word on ``page``, as poppler places them."""
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf),
+                           "-"], check=True, capture_output=True, text=True).stdout
+    return [(m[5], float(m[1]), float(m[3]), float(m[2])) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        html)]
+
+
+def _centre_of(words, first: str, last: str) -> float:
+    start = next(w for w in words if w[0] == first)
+    end = next(w for w in words if w[0] == last and abs(w[3] - start[3]) < 3)
+    return (start[1] + end[2]) / 2
+
+
+def test_cover_is_centred_with_the_2011_template_masthead(composed):
+    spec, result, texts = composed
+    words = _words(result.path, 1)
+    centre = 595.276 / 2
+    for first, last in (("CÔNG", "BÁO"), ("MỤC", "LỤC"), ("CỘNG", "NAM"), ("TỈNH", "LA")):
+        assert abs(_centre_of(words, first, last) - centre) < 1.5, (first, last)
+    cover = texts[0]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cover
+    assert "Ngày 10-8-2026" in cover and "Số 44 + 45" in cover
+    assert "Tra cứu bản điện tử" in cover  # the QR code's caption
+
+
+def test_masthead_settings_change_the_cover(tmp_path):
+    from PIL import Image, ImageDraw
+    emblem = tmp_path / "quoc-huy.png"
+    image = Image.new("RGB", (200, 200), "white")
+    ImageDraw.Draw(image).ellipse((10, 10, 190, 190), fill=(200, 0, 0))
+    image.save(emblem)
+    settings = tmp_path / "masthead.toml"
+    settings.write_text(Masthead.load.__globals__["DEFAULT_MASTHEAD"].read_text(
+        encoding="utf-8").replace('national_title = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"',
+                                  'national_title = ""')
+        .replace('emblem = ""', 'emblem = "quoc-huy.png"')
+        .replace('number_date_style = "upright"', 'number_date_style = "italic"')
+        .replace('date_format = "hyphen"', 'date_format = "long"'), encoding="utf-8")
+    masthead = Masthead.load(settings)
+    assert masthead.emblem == str(emblem)
+    spec = IssueSpec(2026, (3,), date(2026, 2, 5), tuple(issue_documents(tmp_path, count=1)))
+    result = compose_issue(spec, masthead, tmp_path / "issue.pdf")
+    cover = page_texts(result.path)[0]
+    assert "Ngày 05 tháng 02 năm 2026" in cover and "CỘNG HÒA" not in cover
+    images = subprocess.run(["pdfimages", "-list", "-f", "1", "-l", "1", str(result.path)],
+                            capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert len(images) >= 1  # the emblem (its soft mask may add a row)
+    settings.write_text('date_format = "dd/mm"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="date_format"):
+        Masthead.load(settings)
+
+
+def test_contents_write_dates_and_abstracts_as_the_real_contents_do(tmp_path):
+    """"1045/QĐ-UBND V/v phân công ..." in the feed is printed "về việc phân công", dates as
+    "28/4/2026"; the real Sơn La contents read the same way."""
+    from tests.issue_fixtures import make_document, records
+    record = next(r for r in records() if r["number"] == "1045/QĐ-UBND")
+    assert record["abstract"].startswith("V/v ")
+    document = make_document(tmp_path, 0, record, 1)
+    spec = IssueSpec(2026, (20,), date(2026, 5, 4), (document,))
+    front = page_texts(compose_issue(spec, Masthead.load(), tmp_path / "issue.pdf").path)[0]
+    assert "1045/QĐ-UBND về việc phân công" in front and "v/v" not in front.lower()
+    assert "28/4/2026" in front and "Ngày 04-5-2026" in front
+    assert contents_text("Quyết định", "1/QĐ-UBND", "V/V: Thành lập tổ") == \
+        "Quyết định số 1/QĐ-UBND về việc thành lập tổ"
+    assert contents_text("Nghị quyết", "2/NQ-HĐND", "Về việc bầu") == \
+        "Nghị quyết số 2/NQ-HĐND về việc bầu"
+
+
+def test_leader_dots_can_be_turned_off(tmp_path):
+    import dataclasses
+    documents = issue_documents(tmp_path, count=2)
+    spec = IssueSpec(2026, (21,), ISSUE_DATE, tuple(documents))
+    plain = dataclasses.replace(Masthead.load(), contents_leaders=False)
+    with_dots = page_texts(compose_issue(spec, Masthead.load(), tmp_path / "a.pdf").path)[0]
+    without = page_texts(compose_issue(spec, plain, tmp_path / "b.pdf").path)[0]
+    assert "....." in with_dots and "....." not in without
+    assert re.search(r"\s(\d+)\s*$", without.split(documents[0].notation)[1], re.M)

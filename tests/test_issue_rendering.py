@@ -26,15 +26,16 @@ pytestmark = pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-ut
 ABSTRACT = ("Về việc kiện toàn Hội đồng thẩm định bảng giá đất; hướng dẫn ở bản Đông Hệ, "
             "giữ ổn định nguồn nước; Điều chỉnh quyết toán ngân sách")
 # page, region (left, top, right, bottom as shares of the page), reference name
-REGIONS = [(1, (0.05, 0.05, 0.95, 0.30), "cover-masthead"),
-           (1, (0.08, 0.32, 0.95, 0.50), "contents-entry"),
-           (3, (0, 0, 1, 0.06), "document-header")]
+REGIONS = [(1, (0.03, 0.03, 0.97, 0.27), "cover-masthead"),
+           (1, (0.03, 0.26, 0.97, 0.42), "contents-entry"),
+           (3, (0, 0, 1, 0.06), "document-header"),
+           (3, (0, 0, 1, 1), "body-page")]
 
 
 def _issue(tmp_path: Path, abstract: str = ABSTRACT) -> Path:
     demo = DemoDocument("25/2026/QĐ-UBND", "UBND tỉnh", "Quyết định", abstract,
                         date(2026, 7, 13), "Phó Chủ tịch UBND Đặng Ngọc Hậu")
-    pdf = render_document_pdf(tmp_path / "doc.pdf", demo, 2)
+    pdf = render_document_pdf(tmp_path / "doc.pdf", demo, 2)  # page 2 carries its number
     document = IssueDocument("1", demo.notation, "Quyết định", "Quyết định của UBND tỉnh",
                              "UBND tỉnh", demo.issued, abstract, True, 25, pdf)
     spec = IssueSpec(2026, (12,), date(2026, 7, 20), (document,),
@@ -76,3 +77,55 @@ def test_misplaced_diacritics_are_caught(tmp_path):
     rendered = _render(_issue(tmp_path, decomposed), page, region, tmp_path / "nfd")
     assert _difference(rendered, Image.open(REFERENCES / f"{name}.png").convert("L")) \
         > TOLERANCE
+
+
+# The volume: cover, the start of the combined index, the annex. The stored files' hashes are
+# made from the notations so that the annex prints the same digits on every run.
+VOLUME_REGIONS = [(1, (0, 0, 1, 1), "volume-cover"),
+                  (3, (0, 0, 1, 0.5), "volume-index"),
+                  (-2, (0, 0, 1, 1), "volume-annex")]
+
+
+def _volume(tmp_path: Path) -> Path:
+    import hashlib
+    from issues.ordering import order_documents
+    from issues.volume import StoredFile, VolumeDocument, VolumeIssue, VolumeSpec, build_volume
+    from tests.issue_fixtures import issue_documents
+
+    def fixed(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    documents = order_documents(issue_documents(tmp_path, count=4))
+    issues = []
+    for number, chunk, day in ((1, documents[:2], date(2026, 4, 10)),
+                               (2, documents[2:], date(2026, 5, 20))):
+        composed = compose_issue(IssueSpec(2026, (number,), day, tuple(chunk)), Masthead.load(),
+                                 tmp_path / f"issue-{number}.pdf")
+        bound = tuple(VolumeDocument(
+            e.key, d.notation, d.type_name, d.doc_type, d.issuer, d.issued, d.abstract, d.legal,
+            d.seq, e.start_page, e.page_count, e.printed_page,
+            (StoredFile("pdf", fixed(d.notation), 70_000 + e.page_count),))
+            for e, d in zip(composed.entries, chunk, strict=True))
+        issues.append(VolumeIssue(str(number), (number,), day, composed.path,
+                                  fixed(f"issue {number}"), 1, bound,
+                                  (StoredFile("issue", fixed(f"issue {number}"), 400_000),)))
+    return build_volume(VolumeSpec(2026, 2, tuple(issues)), Masthead.load(),
+                        tmp_path / "volume.pdf").path
+
+
+@pytest.fixture(scope="module")
+def volume_pdf(tmp_path_factory) -> Path:
+    return _volume(tmp_path_factory.mktemp("volume"))
+
+
+@pytest.mark.parametrize("page, region, name", VOLUME_REGIONS)
+def test_volume_pages_match_reference_images(volume_pdf, tmp_path, page, region, name):
+    from pypdf import PdfReader
+    if page < 0:
+        page += len(PdfReader(str(volume_pdf)).pages) + 1
+    rendered = _render(volume_pdf, page, region, tmp_path / name)
+    reference = REFERENCES / f"{name}.png"
+    if os.environ.get("GAZETTE_UPDATE_REFERENCES") == "1":
+        rendered.save(reference)
+    assert reference.exists(), f"missing {reference}: run with GAZETTE_UPDATE_REFERENCES=1"
+    assert _difference(rendered, Image.open(reference).convert("L")) < TOLERANCE

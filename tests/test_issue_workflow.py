@@ -232,6 +232,56 @@ def test_wrong_certificate_password_is_a_clear_refusal(app, tmp_path):
         assert db.session.get(Issue, issue.id).state == "approved"
 
 
+def _publish_one(app, tmp_path) -> int:
+    ids = _load(app, tmp_path, 1)
+    with app.app_context():
+        editor, approver = _users()
+        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
+        workflow.compose(issue, editor)
+        workflow.approve(issue, approver)
+        workflow.publish(issue, approver)
+        return issue.id
+
+
+def test_demo_certificate_signs_by_default(app, runner, tmp_path):
+    """What `make run` does: the demo certificate is created, and publishing with no
+    certificate configured signs with it; pyHanko and poppler's pdfsig both accept it."""
+    import shutil
+    import subprocess
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    result = runner.invoke(args=["demo-certificate"])
+    assert result.exit_code == 0 and "demo-certificate.p12" in result.output, result.output
+    issue_id = _publish_one(app, tmp_path)
+    with app.app_context():
+        signed = get_store().path(db.session.get(Issue, issue_id).signed_pdf_sha256)
+    with open(signed, "rb") as handle:
+        signature = PdfFileReader(handle).embedded_signatures[0]
+        assert "bản demo, không có giá trị pháp lý" in signature.signer_cert.subject.human_friendly
+    assert shutil.which("pdfsig"), "poppler-utils (scripts/system-deps.sh) provides pdfsig"
+    report = subprocess.run(["pdfsig", str(signed)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in report, report
+
+
+def test_production_refuses_to_publish_without_a_certificate(app, runner, tmp_path):
+    runner.invoke(args=["demo-certificate"])  # present, but never used in production
+    app.config.update(PRODUCTION=True)
+    ids = _load(app, tmp_path, 1)
+    with app.app_context():
+        editor, approver = _users()
+        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
+        workflow.compose(issue, editor)
+        workflow.approve(issue, approver)
+        with pytest.raises(workflow.IssueWorkflowError, match="Chưa có chứng thư số"):
+            workflow.publish(issue, approver)
+        assert db.session.get(Issue, issue.id).state == "approved"
+        app.config.update(SIGNING_ALLOW_UNSIGNED=True)  # the administrator's explicit choice
+        workflow.publish(issue, approver)
+        published = db.session.get(Issue, issue.id)
+        assert published.state == "published" and published.signed_pdf_sha256 is None
+    assert runner.invoke(args=["demo-certificate"]).exit_code != 0
+
+
 def test_year_continuous_page_numbers(app, tmp_path):
     app.config["GAZETTE_PAGE_NUMBERING"] = "year"
     ids = _load(app, tmp_path, 4)

@@ -48,7 +48,7 @@ def test_an_error_on_receipt_goes_back_to_the_issuer_and_the_corrected_copy_coun
         notice = client.get(f"{page}/notice").get_data(as_text=True)
         assert "Kính gửi: UBND tỉnh" in notice and "thiếu chữ ký và dấu" in notice
         assert "số 52/2026/QĐ-UBND" in notice and "mailto:?subject=" in notice
-        assert "09:00 ngày 14/07/2026" in notice and "Điều 91" in notice
+        assert "09:00 ngày 14/7/2026" in notice and "Điều 91" in notice
         assert "Đã ghi nhận" in _post(client, f"{page}/notified", {"channel": "email"},
                                       page).get_data(as_text=True)
 
@@ -83,6 +83,6 @@ def test_an_error_on_receipt_goes_back_to_the_issuer_and_the_corrected_copy_coun
             report = build_report(*quarter_bounds(2026, 3), "Quý III/2026")
             assert (report.returned_to_issuer, report.corrected_by_issuer) == (1, 1)
         history = client.get(page).get_data(as_text=True)
-        assert "Đã thông báo lúc 14/07/2026 09:00 qua thư điện tử" in history
+        assert "Đã thông báo lúc 14/7/2026 09:00 qua thư điện tử" in history
         assert "QD 52 thieu chu ky.pdf" in history  # the first copy is listed
     assert clock.local_day(later) - clock.local_day(first) == timedelta(days=6)

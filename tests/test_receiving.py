@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zipfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 

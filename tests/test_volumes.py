@@ -66,9 +66,13 @@ def test_volume_binds_the_quarter_in_order_with_index_and_right_hand_starts(app,
         assert len(reader.pages) == volume.page_count == built.page_count
         assert volume.sheet_count == (volume.page_count + 1) // 2
         texts = page_texts(path)
-        assert "CÔNG BÁO — QUÝ III/2026" in texts[0]
-        for label in ("Số 01", "Số 02 + 03", "Số 04"):
-            assert label in texts[0]
+        assert "CÔNG BÁO" in texts[0] and "QUÝ III/2026" in texts[0]
+        for label, day in (("Số 01", "10/8/2026"), ("Số 02 + 03", "20/8/2026"),
+                           ("Số 04", "15/9/2026")):
+            row = next(line for line in texts[0].splitlines() if label in line)
+            assert day in row and str(built.issue_starts[next(
+                str(i.id) for i in volume.issues if i.label == label)]) == row.split()[-1]
+        assert "XUẤT BẢN" in texts[1] and "Tập lưu trữ gồm 3 số" in texts[1]  # the verso
         issues = {str(i.id): i for i in db.session.scalars(select(Issue))}
         starts = built.issue_starts
         order = sorted(starts, key=starts.get)
@@ -85,23 +89,24 @@ def test_volume_binds_the_quarter_in_order_with_index_and_right_hand_starts(app,
         documents = db.session.scalars(select(Document).where(
             Document.state == "published")).all()
         in_quarter = [d for d in documents if d.published_entry.issue.date < END_OF_QUARTER]
-        index_text = "\n".join(texts[1:built.front_pages])
+        index_text = "\n".join(texts[2:built.front_pages])
+        assert "Trang trong số" in index_text and "Trang trong tập" in index_text
         for document in in_quarter:
             page = built.document_pages[str(document.id)]
             assert fold(document.notation) in fold(texts[page - 1]), document.notation
-            assert f"tr. {document.published_page}" in index_text
             line = next(line for line in index_text.splitlines()
                         if f"số {document.notation} " in line)
             assert line.split()[-1] == str(page), line
+            assert line.split()[-2] == str(document.published_page), line
         assert len(in_quarter) == 9
         # Bookmarks: volume > issue > part > document.
         outline = reader.outline
         assert reader.get_destination_page_number(outline[0]) == 0
         children = outline[1]
         titles = [item.title for item in children if not isinstance(item, list)]
-        assert titles[0] == "Bìa và mục lục tổng hợp" and titles[-1] == "Bản kê lưu trữ"
+        assert titles[0] == "Bìa và mục lục tổng hợp" and titles[-1] == "PHỤ LỤC: Bản kê tệp và mã kiểm tra"
         assert [t for t in titles if t.startswith("Số")] == [
-            "Số 01 ngày 10/08/2026", "Số 02 + 03 ngày 20/08/2026", "Số 04 ngày 15/09/2026"]
+            "Số 01 ngày 10/8/2026", "Số 02 + 03 ngày 20/8/2026", "Số 04 ngày 15/9/2026"]
         # Page labels name the issue and its printed page: what a citation names.
         first = in_quarter[0]
         label = reader.page_labels[built.document_pages[str(first.id)] - 1]
@@ -140,8 +145,26 @@ def test_manifest_lists_every_file_with_matching_hashes(app, quarter):
                     listed += 1
         assert listed == 9
         texts = page_texts(store.path(volume.pdf_sha256))
-        printed = "\n".join(texts[-3:])
-        assert "BẢN KÊ LƯU TRỮ" in printed and volume.content_sha256 in printed.replace("\n", "")
+        annex = texts[built_start(manifest) - 1:]
+        printed = "\n".join(annex)
+        assert "PHỤ LỤC" in annex[0] and "BẢN KÊ TỆP VÀ MÃ KIỂM TRA" in annex[0]
+        assert volume.content_sha256 in printed
+        for issue in manifest["issues"]:  # Vietnamese labels and dates, one line per file
+            assert f"{issue['label']} ngày " in printed and issue["date"] not in printed
+            assert next(line for line in printed.splitlines()
+                        if issue["pdf_sha256"] in line).startswith("Số Công báo (bản in")
+        assert "pdf" not in printed.replace("PDF", "") and "issue" not in printed
+        assert "XUẤT BẢN" in annex[-1]  # the closing colophon page
+        single = next(d for i in manifest["issues"] for d in i["documents"]
+                      if d["volume_pages"][0] == d["volume_pages"][1])
+        assert f"tr. {single['volume_pages'][0]} " in printed and \
+            f"tr. {single['volume_pages'][0]}–{single['volume_pages'][0]}" not in printed
+
+
+def built_start(manifest: dict) -> int:
+    """First page of the printed annex: the page after the last issue (and its blank back)."""
+    last = max(page for issue in manifest["issues"] for page in issue["volume_pages"])
+    return last + 1 + (last % 2 if manifest["double_sided"] else 0)
 
 
 def _damage(path, how: str) -> None:

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from print_templates import SERIF, SERIF_BOLD, register_fonts, table_style
+from print_templates.dates import long_date
 
 WORDS = ("quản lý nhà nước đất đai tài nguyên môi trường ngân sách địa phương thủ tục hành chính "
          "quy hoạch chung xây dựng giao thông nông thôn thủy lợi hồ chứa tài sản kết cấu hạ tầng "
@@ -75,8 +76,7 @@ def render_document_pdf(path: Path, doc: DemoDocument, pages: int) -> Path:
          Paragraph("<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/><b>Độc lập - Tự do - Hạnh "
                    "phúc</b>", centre)],
         [Paragraph(f"Số: {doc.notation}", centre),
-         Paragraph(f"<i>{doc.province}, ngày {when.day:02d} tháng {when.month:02d} năm "
-                   f"{when.year}</i>", centre)],
+         Paragraph(f"<i>{doc.province}, {long_date(when)}</i>", centre)],
     ], colWidths=[65 * mm, 100 * mm], style=table_style(("VALIGN", (0, 0), (-1, -1), "TOP")))
     story: list = [header, Spacer(1, 8 * mm), Paragraph(doc.type_name.upper(), bold_centre),
                    Paragraph(_escape(doc.abstract), bold_centre), Spacer(1, 4 * mm)]

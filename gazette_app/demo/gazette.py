@@ -27,6 +27,8 @@ from typing import Iterator
 from flask import current_app
 from sqlalchemy import select
 
+from print_templates.dates import short_date
+
 from .. import clock
 from ..extensions import db
 from ..intake.relations import extract_relations
@@ -120,7 +122,7 @@ def publish_day(day: date, issues_that_day: int, shapes: Iterator[int], next_num
             workflow.approve(issue, actor)
         with clock.replaying(at + timedelta(hours=2, minutes=20 * index)):
             workflow.publish(issue, actor)
-        labels.append(f"{issue.label}/{issue.year} ngày {day:%d/%m/%Y} ({issue.page_count} "
+        labels.append(f"{issue.label}/{issue.year} ngày {short_date(day)} ({issue.page_count} "
                       f"trang, {len(chosen)} văn bản)")
     return labels, next_number
 

@@ -8,6 +8,8 @@ from xml.etree import ElementTree as ET
 from flask import Response, current_app, request, url_for
 from sqlalchemy import select
 
+from print_templates.dates import short_date
+
 from .. import clock
 from ..extensions import db
 from ..models import Document, Issue, Issuer, public_documents
@@ -57,7 +59,7 @@ def feed_issues():
                                 .order_by(Issue.published_at.desc()).limit(FEED_SIZE)).all()
     return _feed(f"Số Công báo mới — tỉnh {current_app.config['GAZETTE_PROVINCE']}",
                  absolute_url(url_for("public.feed_issues")), [{
-                     "title": f"Công báo {i.label}/{i.year} ngày {i.date:%d/%m/%Y}",
+                     "title": f"Công báo {i.label}/{i.year} ngày {short_date(i.date)}",
                      "url": absolute_url(url_for("public.issue_page", year=i.year,
                                                  number=i.first_number)),
                      "updated": _stamp(i.published_at or i.date),
@@ -84,7 +86,7 @@ def feed_documents():
     return _feed(f"{title} — Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}",
                  absolute_url(request.script_root + request.full_path.rstrip("?")), [{
                      "title": f"{d.type_name} số {d.notation} ({d.issuer.name}, "
-                              f"{d.issued:%d/%m/%Y})",
+                              f"{short_date(d.issued)})",
                      "url": absolute_url(document_url(d)),
                      "updated": _stamp(d.received_at), "summary": d.abstract}
                      for d in documents])

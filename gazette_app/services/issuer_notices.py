@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from print_templates.dates import short_date
+
 from ..extensions import db
 from .. import clock
 from ..intake import IntakeError
@@ -103,7 +105,8 @@ def notice(receipt: Receipt) -> Notice:
     proposal = receipt.proposal or {}
     what = f"{proposal.get('doc_type') or 'văn bản'} số {proposal['number']}" \
         if proposal.get("number") else f"tệp “{name}”"
-    received = receipt.received_at.astimezone(clock.zone()).strftime("%H:%M ngày %d/%m/%Y")
+    local = receipt.received_at.astimezone(clock.zone())
+    received = f"{local:%H:%M} ngày {short_date(local.date())}"
     issuer = proposal.get("issuer") or "cơ quan ban hành"
     subject = f"Thông báo sai sót văn bản gửi đăng Công báo: {what}"
     body = (f"Kính gửi: {issuer}.\n\n"

@@ -20,6 +20,7 @@ from issues.numbering import NumberingError, check_numbers
 from issues.ordering import order_documents
 from issues.signing import SigningError
 from print_templates import Masthead
+from print_templates.dates import short_date
 
 from .. import clock
 from ..extensions import db
@@ -111,7 +112,7 @@ def create_issue(year: int, numbers: list[int], issue_date: date,
                  gap_reason: str = "") -> Issue:
     """A draft issue taking ``numbers``; documents in the engine's default order."""
     if issue_date.year != year:
-        raise IssueWorkflowError(f"Ngày phát hành {issue_date:%d/%m/%Y} không thuộc năm {year}.")
+        raise IssueWorkflowError(f"Ngày phát hành {short_date(issue_date)} không thuộc năm {year}.")
     if gap_reason.strip() and actor is not None and not actor.has_role(Role.ADMIN):
         raise IssueWorkflowError("Chỉ quản trị viên được bỏ số Công báo.")
     try:

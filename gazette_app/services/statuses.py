@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from print_templates.dates import short_date
+
 from .. import clock
 from ..extensions import db
 from ..jobs import Progress, enqueue, handler
@@ -43,7 +45,7 @@ def refresh_document(document: Document, day: date | None = None) -> bool:
         why = changes[-1].reason if changes else ""
         record("document.status", "document", document.id, before=before,
                after=document.audit_state(),
-               note=f"{STATUS_LABELS.get(status, status)} từ {day:%d/%m/%Y}"
+               note=f"{STATUS_LABELS.get(status, status)} từ {short_date(day)}"
                     + (f": {why}" if why else ""))
     return True
 

@@ -5,6 +5,7 @@ import io
 
 from flask import Response, current_app, render_template, request, send_file
 
+from print_templates.dates import short_date
 from print_templates.report import build_statistics_report
 
 from .. import clock
@@ -48,8 +49,8 @@ def statistics_pdf():
     with work_dir("report") as tmp:
         path = tmp / "report.pdf"
         build_statistics_report(path, f"BÁO CÁO CÔNG BÁO TỈNH {province.upper()}",
-                                f"{report.label} (từ {report.start:%d/%m/%Y} đến hết "
-                                f"ngày trước {report.end:%d/%m/%Y})", report.rows())
+                                f"{report.label} (từ {short_date(report.start)} đến hết "
+                                f"ngày trước {short_date(report.end)})", report.rows())
         data = path.read_bytes()
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=f"bao-cao-cong-bao-{year}-quy-{quarter}.pdf")

@@ -8,6 +8,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
 
+from print_templates.dates import short_date
 from search_index.analysis import fold, nfc
 
 from .. import clock
@@ -44,7 +45,7 @@ def audit_value(name: str, value) -> str:
         return ", ".join(map(str, value))
     if name in ("issued", "effective", "expires", "date") and isinstance(value, str):
         try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
+            return short_date(date.fromisoformat(value))
         except ValueError:
             return value
     if name in ("status", "recorded_status"):
