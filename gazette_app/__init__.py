@@ -8,7 +8,8 @@ from pathlib import Path
 from flask import Flask
 
 from .config import PROJECT_ROOT, from_environment, instance_path
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, login_manager, migrate
+from .ratelimits import limiter
 from .models.types import include_object, render_item
 
 
@@ -59,11 +60,11 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     csrf.exempt(api_bp)  # JSON API: no cookies are trusted there, so no CSRF token
     init_errors(app)
 
-    from . import cli, jobs, search, templating
-    from .services import freeze
+    from . import cli, jobs, recovery, search, templating
+    from .services import freeze, receiving, statuses, volumes  # noqa: F401  (their jobs)
     freeze.init_app(app)
     cli.init_app(app)
-    jobs.init_app(app)
+    jobs.init_app(app, on_start=recovery.recover_at_start)
     templating.init_app(app)
     search.init_app(app)
     return app

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import jobs
+from .recovery import recover_at_start
 from .extensions import db
 from .models import Receipt
 from .cli_issues import _user
@@ -76,7 +77,7 @@ def _report(receipt, register_now: bool, actor) -> bool:
 def worker_command(once: bool) -> None:
     """Run background jobs (receiving, scheduled status changes) until stopped."""
     import threading
-    jobs.recover_at_start()
+    recover_at_start()
     app, idle = current_app._get_current_object(), threading.Event()
     while True:
         count = jobs.run_pending()

@@ -1,7 +1,6 @@
 """Extension objects, created unbound and wired to the app in ``create_app``."""
 from __future__ import annotations
 
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -9,8 +8,6 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
-
-from . import ratelimit_storage  # noqa: F401  (registers gazette-sqlite:// with limits)
 
 # Named constraints keep Alembic's batch migrations on SQLite and PostgreSQL identical.
 NAMING_CONVENTION = {
@@ -45,11 +42,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
-
-def _client_key() -> str:
-    """Rate limits count per API key when a valid one is sent, else per address."""
-    from .ratelimits import client_key
-    return client_key()
-
-
-limiter = Limiter(key_func=_client_key, headers_enabled=True)

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
 HANDLERS: dict[str, Callable[[Job, Progress], None]] = {}
+FAILURE_HOOKS: dict[str, Callable[[Job], None]] = {}  # filled by ``handler(on_failure=...)``
 MAX_ATTEMPTS = 3
 
 
@@ -34,10 +35,13 @@ class JobFailed(Exception):
     """A job that cannot succeed; the message is Vietnamese, for staff. Not retried."""
 
 
-def handler(kind: str):
-    """Register the function that runs jobs of ``kind``."""
+def handler(kind: str, on_failure: Callable[[Job], None] | None = None):
+    """Register the function that runs jobs of ``kind``, and what to do when one finally
+    fails (after its retries): the one way to attach a failure hook."""
     def register(function):
         HANDLERS[kind] = function
+        if on_failure is not None:
+            FAILURE_HOOKS[kind] = on_failure
         return function
     return register
 
@@ -107,9 +111,6 @@ def run(job: Job, observer: Progress | None = None) -> None:
         if not retry:
             _on_failure(job)
         db.session.commit()
-
-
-FAILURE_HOOKS: dict[str, Callable[[Job], None]] = {}
 
 
 def _on_failure(job: Job) -> None:
@@ -195,9 +196,12 @@ def start_embedded_worker(app: Flask) -> threading.Thread | None:
         return None
     event = _wakeups.setdefault(id(app), threading.Event())
 
+    on_start = app.extensions.get("gazette_jobs_on_start")
+
     def loop() -> None:
-        with app.app_context():
-            _safely(recover_at_start)
+        if on_start is not None:
+            with app.app_context():
+                _safely(on_start)
         while True:
             wait_for_work(app, event)
             with app.app_context():
@@ -209,18 +213,6 @@ def start_embedded_worker(app: Flask) -> threading.Thread | None:
     return thread
 
 
-def recover_at_start() -> None:
-    """What a crashed process left is put right before this worker takes jobs; then the
-    validity of every document is brought to today (a midnight may have passed while no
-    worker ran) and the next midnight's refresh is queued."""
-    from .recovery import recover
-    from .services.statuses import ensure_scheduled
-    report = recover(find_orphans=False)
-    if report.changed:
-        log.warning("recovery at start: %s", "; ".join(report.lines()))
-    ensure_scheduled()
-
-
 def _safely(function) -> None:
     try:
         function()
@@ -229,10 +221,11 @@ def _safely(function) -> None:
         db.session.rollback()
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, on_start: Callable[[], None] | None = None) -> None:
     """Start this process's embedded worker with the first request (never in CLI commands,
-    which may run before the tables exist)."""
-    from .services import receiving, statuses, volumes  # noqa: F401  (register their jobs)
+    which may run before the tables exist); ``on_start`` runs in it first (recovery). The
+    modules whose jobs it runs register their handlers when ``create_app`` imports them."""
+    app.extensions["gazette_jobs_on_start"] = on_start
 
     @app.before_request
     def _start_worker_once() -> None:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
+from flask_limiter import Limiter
 from sqlalchemy import select
 
+from . import ratelimit_storage  # noqa: F401  (registers gazette-sqlite:// with limits)
 from .extensions import db
 from .models import ApiKey
 
@@ -18,10 +20,14 @@ def api_key() -> ApiKey | None:
 
 
 def client_key() -> str:
+    """Rate limits count per API key when a valid one is sent, else per address."""
     key = api_key()
     if key is not None:
         return f"key:{key.id}"
     return request.remote_addr or "unknown"
+
+
+limiter = Limiter(key_func=client_key, headers_enabled=True)
 
 
 def api_rate() -> str:

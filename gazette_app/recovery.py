@@ -13,16 +13,13 @@ the database through the outbox. So a kill at any point can only leave:
 ``recover()`` deals with each. Each process's job worker runs it when it starts (so a server
 restarted after a crash recovers by itself); ``flask --app wsgi recover`` runs it by hand.
 
-``checkpoint(step)`` marks the points where the fault tests kill the process: when the
-environment variable GAZETTE_FAULT_AT names the step, the process kills itself with SIGKILL
-there, as a power cut or the OOM killer would. Unset, it costs one dictionary lookup.
+The fault tests kill the process at ``faults.checkpoint`` marks (GAZETTE_FAULT_AT).
 """
 from __future__ import annotations
 
 import logging
 import os
 import shutil
-import signal
 import socket
 import time
 from dataclasses import dataclass, field
@@ -33,20 +30,16 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from .extensions import db
+from .faults import FAULT_ENV  # noqa: F401  (the fault tests' variable, named here too)
+from .jobs import requeue_stale
 from .models import Document, Job, SearchOutbox, public_documents
+from .search import drain, get_backend, reindex, reindex_marker
+from .services.statuses import ensure_scheduled
+from .services.volumes import references
 from .storage import get_store, owner_of, work_root
 
 log = logging.getLogger(__name__)
-FAULT_ENV = "GAZETTE_FAULT_AT"
 ORPHANS = "orphans"  # folder of the store where unreferenced files are moved, never deleted
-
-
-def checkpoint(step: str) -> None:
-    """Die here, at once and without cleaning up, when the fault tests ask for ``step``."""
-    if os.environ.get(FAULT_ENV) == step:
-        log.warning("fault injection: killing process %s at %s", os.getpid(), step)
-        logging.shutdown()
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -119,7 +112,6 @@ def remove_temporary(max_age: float) -> list[str]:
 def requeue_dead_workers(stale_after: timedelta) -> int:
     """Queue again the running jobs of dead processes on this host (known at once) and of
     workers anywhere that stopped sending heartbeats."""
-    from .jobs import requeue_stale
     dead = []
     for job_id, worker in db.session.execute(
             select(Job.id, Job.worker).where(Job.state == "running")):
@@ -135,11 +127,6 @@ def requeue_dead_workers(stale_after: timedelta) -> int:
     return count + requeue_stale(stale_after)
 
 
-def reindex_marker() -> Path:
-    """Exists while ``search.reindex`` runs: found at start-up, the rebuild was cut short."""
-    return Path(current_app.instance_path) / "search-reindex.unfinished"
-
-
 def index_expected() -> int:
     return db.session.scalar(select(func.count()).select_from(Document)
                              .where(public_documents()))
@@ -148,7 +135,6 @@ def index_expected() -> int:
 def repair_index() -> tuple[int, int | None]:
     """Apply the outbox; rebuild the index when a rebuild was cut short or the index does
     not hold exactly the documents it should. Returns (applied, rebuilt or None)."""
-    from .search import drain, reindex
     if reindex_marker().exists():
         log.warning("a search index rebuild was interrupted; rebuilding")
         return 0, reindex()
@@ -162,7 +148,6 @@ def repair_index() -> tuple[int, int | None]:
 def _index_differs() -> bool:
     """The index's count differs from the database's while no index work is waiting (another
     server may be between its commit and its index update: then the outbox is not empty)."""
-    from .search import get_backend
     db.session.rollback()  # a fresh snapshot of the database
     if db.session.scalar(select(SearchOutbox.id).limit(1)) is not None:
         return False
@@ -171,7 +156,6 @@ def _index_differs() -> bool:
 
 def orphan_files() -> list[str]:
     """Stored files that no record refers to: left by a step killed before its commit."""
-    from .services.volumes import references
     return sorted(get_store().names() - set(references()))
 
 
@@ -205,3 +189,13 @@ def recover(*, temporary_age: float = 6 * 3600, find_orphans: bool = True,
     if move_unreferenced:
         report.orphans_moved = move_orphans(report.orphans, orphan_age)
     return report
+
+
+def recover_at_start() -> None:
+    """What a crashed process left is put right before a worker takes jobs; then the validity
+    of every document is brought to today (a midnight may have passed while no worker ran)
+    and the next midnight's refresh is queued. ``create_app`` gives it to ``jobs.init_app``."""
+    report = recover(find_orphans=False)
+    if report.changed:
+        log.warning("recovery at start: %s", "; ".join(report.lines()))
+    ensure_scheduled()

@@ -26,6 +26,7 @@ from search_index.backend import SearchBackend
 from search_index.model import SearchDocument
 
 from .extensions import db
+from .faults import checkpoint
 from .models import Document, IssueEntry, SearchLog, SearchOutbox, public_documents
 from .models.types import utcnow
 
@@ -135,7 +136,6 @@ def _entries(session: Session, ids: list[int]) -> dict[int, IssueEntry]:
 
 def drain() -> int:
     """Bring the index up to date with the outbox; returns how many documents were handled."""
-    from .recovery import checkpoint
     checkpoint("index.drain")
     backend, handled = get_backend(), 0
     with Session(db.engine) as session:
@@ -159,12 +159,16 @@ def drain() -> int:
             handled += len(ids)
 
 
+def reindex_marker() -> Path:
+    """Exists while ``reindex`` runs: found at start-up, the rebuild was cut short."""
+    return Path(current_app.instance_path) / "search-reindex.unfinished"
+
+
 def reindex(progress=None) -> int:
     """Rebuild the whole index from the database (``progress(n)`` after each batch).
 
     A marker file exists while it runs: a rebuild cut short by a crash is found and done
     again by ``recovery.recover``."""
-    from .recovery import checkpoint, reindex_marker
     marker = reindex_marker()
     marker.touch()
     backend = get_backend()

@@ -8,10 +8,10 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from ..extensions import db, limiter
+from ..extensions import db
 from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume, public_documents
 from ..notation import NotationError, parse_notation
-from ..ratelimits import api_rate, feedback_rate, limits_off
+from ..ratelimits import api_rate, feedback_rate, limiter, limits_off
 from ..security import absolute_url
 from ..storage import send_stored
 from .schemas import (CitationSchema, DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema, IssueSchema,

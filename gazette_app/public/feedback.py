@@ -6,10 +6,10 @@ import logging
 from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from ..extensions import db, limiter
+from ..extensions import db
 from ..inputs import db_int
 from ..models import Document
-from ..ratelimits import feedback_rate, limits_off
+from ..ratelimits import feedback_rate, limiter, limits_off
 from ..services.feedback import FeedbackSchema, form_stamp, looks_automated, receive
 from .views import bp
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import render_template, request
 from marshmallow import ValidationError
 
-from ..extensions import limiter
-from ..ratelimits import limits_off, search_rate
+from ..ratelimits import limiter, limits_off, search_rate
 from ..search import get_backend, log_search
 from ..search_args import SearchArgsSchema, blank_to_none, to_query
 from ..vocabulary import STATUS_LABELS

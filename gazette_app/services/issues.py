@@ -26,7 +26,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Document, Issue, IssueEntry, IssueNumber, Role, User
 from ..models.types import utcnow
-from ..recovery import checkpoint
+from ..faults import checkpoint
 from ..storage import get_store, work_dir
 from .audit import record
 from .deadlines import due_date

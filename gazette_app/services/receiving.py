@@ -27,10 +27,10 @@ from ..intake.metadata import propose
 from ..intake.relations import ProposedRelation, extract_relations
 from ..intake.text import clean_rendition, legacy_encoding, needs_ocr, page_texts, read_pdf
 from ..intake.tools import libreoffice_to_pdf, ocr_pdf
-from ..jobs import FAILURE_HOOKS, JobFailed, Progress, enqueue, handler
+from ..jobs import JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, DocumentRelation, Job, Receipt, User
 from ..notation import NotationError, parse_notation
-from ..recovery import checkpoint
+from ..faults import checkpoint
 from ..schemas import DocumentFieldsSchema, Text, _non_empty
 from ..storage import get_store, storage_failure, work_dir
 from .audit import record
@@ -162,7 +162,13 @@ def _store_group(group: list[tuple[str, Kind, bytes]], actor: User | None,
 
 # --- the job --------------------------------------------------------------------------------
 
-@handler("receive")
+def _receipt_failed(job: Job) -> None:
+    receipt = db.session.get(Receipt, job.receipt_id) if job.receipt_id else None
+    if receipt is not None and receipt.state in ("queued", "processing"):
+        receipt.state, receipt.message = "failed", job.error
+
+
+@handler("receive", on_failure=_receipt_failed)
 def process_receipt(job: Job, progress: Progress) -> None:
     receipt = db.session.get(Receipt, job.receipt_id)
     if receipt is None or receipt.state not in ("queued", "processing"):
@@ -173,15 +179,6 @@ def process_receipt(job: Job, progress: Progress) -> None:
         _process(receipt, progress)
     except IntakeError as error:
         raise JobFailed(str(error)) from None
-
-
-def _receipt_failed(job: Job) -> None:
-    receipt = db.session.get(Receipt, job.receipt_id) if job.receipt_id else None
-    if receipt is not None and receipt.state in ("queued", "processing"):
-        receipt.state, receipt.message = "failed", job.error
-
-
-FAILURE_HOOKS["receive"] = _receipt_failed
 
 
 def _process(receipt: Receipt, progress: Progress) -> None:

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..jobs import JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, Issue, Job, Receipt, User, Verification, Volume
 from ..models.types import utcnow
-from ..recovery import checkpoint
+from ..faults import checkpoint
 from ..storage import get_store, work_dir
 from .audit import record
 from .issues import masthead
