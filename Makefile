@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test serve migrate demo system-deps clean audit
+.PHONY: run test test-fast lint serve migrate demo system-deps clean audit
 
 $(BIN)/python:
 	@scripts/ensure-venv.sh $(PYTHON) $(VENV)
@@ -42,6 +42,14 @@ test: system-deps $(VENV)/.dev-installed
 # advisory database: needs the network; offline it fails and says it could not reach it.
 audit: $(VENV)/.dev-installed
 	$(BIN)/pip-audit --progress-spinner off --desc on
+
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# ruff (rules in pyproject.toml) and mypy on the packages; CI runs it before the tests.
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check gazette_app issues search_index print_templates tests bench migrations
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache
