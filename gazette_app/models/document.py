@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from search_index.analysis import fold, slugify
 
 from .. import clock
-from ..extensions import db
+from ..extensions import Model
 from ..notation import TYPE_CODES
 from ..validity import Acting, StatusChange, status_on, timeline
 from ..vocabulary import STATUS_LABELS
@@ -25,7 +25,7 @@ DOCUMENT_STATES = {
 }
 
 
-class Issuer(db.Model):
+class Issuer(Model):
     """An issuing organ: "HĐND tỉnh", "UBND tỉnh", "HĐND xã Chiềng Hặc"."""
 
     __tablename__ = "issuers"
@@ -39,7 +39,7 @@ class Issuer(db.Model):
         return f"<Issuer {self.name}>"
 
 
-class Document(db.Model):
+class Document(Model):
     __tablename__ = "documents"
     __table_args__ = (Index("ix_documents_key", "issuer_id", "notation_key", "year"),)
 
@@ -184,7 +184,7 @@ def public_documents() -> ColumnElement[bool]:
     return and_(Document.state.in_(states), Document.review == "ok")
 
 
-class DocumentFile(db.Model):
+class DocumentFile(Model):
     """A file of a document in the content-addressed store (the sha256 names the bytes)."""
 
     __tablename__ = "document_files"
@@ -211,7 +211,7 @@ class DocumentFile(db.Model):
         return self.role in self.PUBLIC_ROLES
 
 
-class DocumentRelation(db.Model):
+class DocumentRelation(Model):
     """amends / replaces / repeals / corrects / guides; the target may be outside the archive."""
 
     __tablename__ = "document_relations"
@@ -230,7 +230,7 @@ class DocumentRelation(db.Model):
     target: Mapped[Document | None] = relationship(foreign_keys=[target_id])
 
 
-class DuplicateFlag(db.Model):
+class DuplicateFlag(Model):
     """A probable duplicate found on import, kept for staff to decide on."""
 
     __tablename__ = "duplicate_flags"

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .document import Document
 from .types import UTCDateTime, utcnow
 
 
-class Feedback(db.Model):
+class Feedback(Model):
     __tablename__ = "feedback"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +38,7 @@ class Feedback(db.Model):
                 "answered": self.answered}
 
 
-class NewsItem(db.Model):
+class NewsItem(Model):
     """Gazette news ("tin Công báo") shown in the app."""
 
     __tablename__ = "news_items"
@@ -49,7 +49,7 @@ class NewsItem(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class ApiKey(db.Model):
+class ApiKey(Model):
     """A key lets a client app call the API with a higher rate limit; only its hash is kept."""
 
     __tablename__ = "api_keys"

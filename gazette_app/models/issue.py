@@ -6,14 +6,14 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .document import Document
 from .types import UTCDateTime, utcnow
 
 ISSUE_STATES = {"draft": "Bản nháp", "approved": "Đã duyệt", "published": "Đã phát hành"}
 
 
-class Issue(db.Model):
+class Issue(Model):
     """One publication: "Số 12" or a double issue "Số 44 + 45", with its date."""
 
     __tablename__ = "issues"
@@ -74,7 +74,7 @@ class Issue(db.Model):
         return f"<Issue {self.label}/{self.year} {self.state}>"
 
 
-class IssueNumber(db.Model):
+class IssueNumber(Model):
     """A number taken by an issue; unique per year, so a number is never reused."""
 
     __tablename__ = "issue_numbers"
@@ -88,7 +88,7 @@ class IssueNumber(db.Model):
     issue: Mapped[Issue] = relationship(back_populates="numbers")
 
 
-class IssueEntry(db.Model):
+class IssueEntry(Model):
     """A document placed in an issue, with the physical page on which it starts."""
 
     __tablename__ = "issue_entries"

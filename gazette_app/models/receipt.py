@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, utcnow
 
 RECEIPT_STATES = {
@@ -21,7 +21,7 @@ RECEIPT_STATES = {
 }
 
 
-class Receipt(db.Model):
+class Receipt(Model):
     """One document handed in: its files (the main one first, then annexes), as stored
     unchanged, plus what processing found. Staff confirm the proposal to register a Document."""
 
@@ -78,7 +78,7 @@ class Receipt(db.Model):
         return self.jobs[-1] if self.jobs else None
 
 
-class Job(db.Model):
+class Job(Model):
     """Work done outside the request: claimed by exactly one worker (compare-and-set on
     ``state``), with its progress written as it goes so a page can show it."""
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from .issue import Issue
 from .types import UTCDateTime, utcnow
 
@@ -18,7 +18,7 @@ volume_issues = Table(
 )
 
 
-class Volume(db.Model):
+class Volume(Model):
     __tablename__ = "volumes"
     __table_args__ = (UniqueConstraint("year", "quarter"),)
 
@@ -42,7 +42,7 @@ class Volume(db.Model):
         return f"Quý {('I', 'II', 'III', 'IV')[self.quarter - 1]}/{self.year}"
 
 
-class Verification(db.Model):
+class Verification(Model):
     """One run of ``verify``: every stored file re-hashed, every reference checked."""
 
     __tablename__ = "verifications"
