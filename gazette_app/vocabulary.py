@@ -44,3 +44,20 @@ def issuer_level(name: str) -> str:
     """"province" for organs of the province, "commune" for those of a commune or ward."""
     key = fold_key(name)
     return "commune" if key.split(" ")[1:2] in (["xa"], ["phuong"], ["thi"]) else "province"
+
+
+def document_title(doc_type: str, notation: str, issuer: str) -> str:
+    """A document's name as the public says it: "Nghị quyết số 21/NQ-HĐND của HĐND xã Chiềng
+    Hặc". The issuer is part of it: the same notation is used by the province and communes."""
+    return f"{doc_type} số {notation} của {issuer}"
+
+
+# The design system's tag colour for each status (green: in force, grey: no longer).
+STATUS_TAGS: dict[str, str] = {
+    "in_force": " govuk-tag--green",
+    "not_yet_in_force": " govuk-tag--blue",
+    "expired": " govuk-tag--grey",
+    "partly_expired": " govuk-tag--yellow",
+    "suspended": " govuk-tag--orange",
+    "partly_suspended": " govuk-tag--yellow",
+}
