@@ -5,6 +5,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from sqlalchemy import or_, select, update
 
 from .. import clock
+from ..document_text import text_blocks
 from ..extensions import db
 from ..models import Document, DocumentFile, DocumentRelation, Issuer, public_documents
 from ..storage import send_stored
@@ -23,6 +24,11 @@ RELATION_LABELS = {
 def document_url(document: Document, **kwargs) -> str:
     return url_for("public.document_page", issuer=document.issuer.code, year=document.year,
                    slug=document.slug, **kwargs)
+
+
+@bp.app_context_processor
+def _document_helpers() -> dict:
+    return {"document_url": document_url}
 
 
 def citation(document: Document) -> str | None:
@@ -79,7 +85,8 @@ def document_page(issuer: str, year: int, slug: str):
     relations = [r for r in relations if r.source_id == doc.id or r.source_id in public_ids]
     return render_template("public/document.html", doc=doc, citation=citation(doc),
                            relations=relations, labels=RELATION_LABELS, public_ids=public_ids,
-                           timeline=doc.status_timeline(), today=clock.today())
+                           timeline=doc.status_timeline(), today=clock.today(),
+                           blocks=text_blocks(doc.body_text))
 
 
 @bp.route("/van-ban/<int(max=2147483647):document_id>/tep/<int(max=2147483647):file_id>")
