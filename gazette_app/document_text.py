@@ -46,7 +46,9 @@ def _paragraphs(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         current.append(line)
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        ends = (line.endswith(_SENTENCE_END) and len(line) < full) or _is_caps(line)
+        short = len(line) < full
+        title = short and bool(_ARTICLE.match(line) or _CHAPTER.match(line))  # "Điều 1. Phạm vi"
+        ends = (line.endswith(_SENTENCE_END) and short) or title or _is_caps(line)
         if ends or not following or _starts_block(following):
             paragraphs.append(" ".join(current))
             current = []

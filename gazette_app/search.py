@@ -15,6 +15,7 @@ import atexit
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
@@ -23,11 +24,12 @@ from sqlalchemy import delete, event, inspect, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from search_index.backend import SearchBackend
-from search_index.model import SearchDocument
+from search_index.model import Hit, SearchDocument
 
 from .extensions import db
 from .models import Document, IssueEntry, SearchLog, SearchOutbox, public_documents
 from .models.types import utcnow
+from .vocabulary import document_title
 
 log = logging.getLogger(__name__)
 SEARCH_ATTRIBUTES = ("notation", "abstract", "body_text", "issuer_id", "doc_type", "legal",
@@ -246,3 +248,57 @@ def init_app(app: Flask) -> None:
                 drain()
         except Exception:  # noqa: BLE001 - never block pages on the index
             log.exception("Search catch-up failed")
+
+
+@dataclass
+class HitView:
+    """A search hit as the site and the app show it: its title with the issuer, today's
+    status, and where it was published, read from the database (the index may be a day old
+    on statuses, and never knows the readable URL)."""
+    hit: Hit
+    title: str
+    type_name: str
+    status: str
+    status_label: str
+    url: str
+    issue_label: str | None = None  # "Số 12/2026"
+    issue_year: int | None = None
+    issue_number: int | None = None
+    page: int | None = None
+    issue_url: str | None = None
+
+    @property
+    def publication(self) -> str | None:
+        """"Công báo Số 12/2026, tr. 23"."""
+        if not self.issue_label:
+            return None
+        return f"Công báo {self.issue_label}" + (f", tr. {self.page}" if self.page else "")
+
+
+def describe_hits(hits: list[Hit], external: bool = False) -> list[HitView]:
+    """One query for the page of hits; a hit whose document went away is left out."""
+    from flask import url_for
+    from .public.documents import document_url
+    documents = {d.id: d for d in db.session.scalars(select(Document).where(
+        Document.id.in_([h.id for h in hits])).options(
+            selectinload(Document.entries).selectinload(IssueEntry.issue)))}
+    views = []
+    for hit in hits:
+        document = documents.get(hit.id)
+        if document is None:
+            continue
+        view = HitView(hit=hit, title=document_title(document.type_name, document.notation,
+                                                     document.issuer.name),
+                       type_name=document.type_name, status=document.current_status,
+                       status_label=document.status_label,
+                       url=document_url(document, _external=external))
+        entry = document.published_entry
+        if entry is not None:
+            issue = entry.issue
+            view.issue_label = f"{issue.label}/{issue.year}"
+            view.issue_year, view.issue_number = issue.year, issue.first_number
+            view.page = document.published_page
+            view.issue_url = url_for("public.issue_page", year=issue.year,
+                                     number=issue.first_number, _external=external)
+        views.append(view)
+    return views

@@ -4,7 +4,9 @@ Codes are stored; Vietnamese labels are shown. Synonyms seen in real feeds are a
 """
 from __future__ import annotations
 
-from search_index.analysis import fold_key, nfc
+from search_index.analysis import fold_key, issuer_level, nfc  # noqa: F401 - issuer_level
+# lives with the analysis (the search engine ranks the province's organs first) and is
+# imported from here by the app
 
 STATUS_LABELS: dict[str, str] = {
     "in_force": "Còn hiệu lực",
@@ -38,12 +40,6 @@ def issuer_display_name(raw: str) -> str:
     if len(words) > 1:
         words[1] = words[1].lower()
     return " ".join(words)
-
-
-def issuer_level(name: str) -> str:
-    """"province" for organs of the province, "commune" for those of a commune or ward."""
-    key = fold_key(name)
-    return "commune" if key.split(" ")[1:2] in (["xa"], ["phuong"], ["thi"]) else "province"
 
 
 def document_title(doc_type: str, notation: str, issuer: str) -> str:
