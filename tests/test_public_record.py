@@ -40,10 +40,12 @@ def _everywhere(client, document_id: int, notation: str) -> dict[str, bool]:
     search = client.get("/api/v1/search", query_string={"q": notation}).get_json()
     by_notation = client.get("/api/v1/documents", query_string={"notation": notation}).get_json()
     page = client.get("/tim-kiem", query_string={"q": notation}).get_data(as_text=True)
+    document = db.session.get(Document, document_id)
+    readable = f"/van-ban/{document.issuer.code}/{document.year}/{document.slug}\""
     return {
         "search": document_id in [r["id"] for r in search["results"]],
         "search count": search["total"] > 0,
-        "search page": f"/van-ban/{document_id}\"" in page,
+        "search page": readable in page,  # hits link the readable URL (issue 17)
         "by notation": document_id in [r["id"] for r in by_notation["results"]],
         "feed": f"/van-ban/" in client.get("/feeds/van-ban.atom").get_data(as_text=True),
         "sitemap": "/van-ban/" in client.get("/sitemap.xml").get_data(as_text=True),
