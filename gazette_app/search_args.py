@@ -71,6 +71,33 @@ def vn_dates_to_iso(args: dict) -> dict:
     return converted
 
 
+def resolve_codes(values: dict) -> tuple[dict, dict[str, dict]]:
+    """Filters named by code become what the index holds: ``issuer`` stays a code (checked to
+    exist), ``doc_type=quyet-dinh`` becomes the type's name. Returns the values and, per facet,
+    the code of each value the index answers (names -> codes), for the facets' ``code``.
+    Raises ValidationError naming the field for a code nobody uses."""
+    from sqlalchemy import select
+
+    from search_index.analysis import slugify
+
+    from .extensions import db
+    from .models import Document, Issuer
+    issuers = dict(db.session.execute(select(Issuer.name, Issuer.code)).all())
+    types = {name: slugify(name) for name in db.session.scalars(
+        select(Document.doc_type).distinct())}
+    resolved = dict(values)
+    if values.get("issuer") and values["issuer"] not in issuers.values():
+        raise ValidationError({"issuer": [
+            f"Không có cơ quan ban hành mã “{values['issuer']}”."]})
+    if values.get("doc_type"):
+        by_code = {code: name for name, code in types.items()}
+        if values["doc_type"] not in by_code:
+            raise ValidationError({"doc_type": [
+                f"Không có loại văn bản mã “{values['doc_type']}”."]})
+        resolved["doc_type"] = by_code[values["doc_type"]]
+    return resolved, {"issuer": issuers, "doc_type": types}
+
+
 def blank_to_none(args: dict) -> dict:
     """Empty form fields ("issuer=") mean "no filter"."""
     return {k: v for k, v in args.items() if v not in ("", None)}

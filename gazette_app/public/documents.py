@@ -49,6 +49,22 @@ def _visible(document: Document | None) -> Document:
     return document
 
 
+def public_relations(doc: Document) -> tuple[list[DocumentRelation], set[int]]:
+    """The confirmed relations of a document both ways, and which related documents are
+    public (the page and the API link only those)."""
+    relations = db.session.scalars(select(DocumentRelation).where(
+        DocumentRelation.confirmed.is_(True), or_(
+            DocumentRelation.source_id == doc.id, DocumentRelation.target_id == doc.id))
+        .order_by(DocumentRelation.id)).all()
+    related = {r.source_id for r in relations} | {r.target_id for r in relations if r.target_id}
+    public_ids = set(db.session.scalars(select(Document.id).where(
+        Document.id.in_(related), public_documents())))
+    # A relation from a document the public cannot see yet is not shown (its effect on the
+    # status is, once it takes effect: the history names the document).
+    return [r for r in relations if r.source_id == doc.id or r.source_id in public_ids], \
+        public_ids
+
+
 @bp.route("/van-ban/<int(max=2147483647):document_id>")
 def document(document_id: int):
     """Old id URLs lead to the readable one."""
@@ -74,15 +90,7 @@ def document_page(issuer: str, year: int, slug: str):
     db.session.execute(update(Document).where(Document.id == doc.id)
                        .values(view_count=Document.view_count + 1))
     db.session.commit()
-    relations = db.session.scalars(select(DocumentRelation).where(
-        DocumentRelation.confirmed.is_(True), or_(
-            DocumentRelation.source_id == doc.id, DocumentRelation.target_id == doc.id))).all()
-    related = {r.source_id for r in relations} | {r.target_id for r in relations if r.target_id}
-    public_ids = set(db.session.scalars(select(Document.id).where(
-        Document.id.in_(related), public_documents())))
-    # A relation from a document the public cannot see yet is not shown (its effect on the
-    # status is, once it takes effect: the history names the document).
-    relations = [r for r in relations if r.source_id == doc.id or r.source_id in public_ids]
+    relations, public_ids = public_relations(doc)
     return render_template("public/document.html", doc=doc, citation=citation(doc),
                            relations=relations, labels=RELATION_LABELS, public_ids=public_ids,
                            timeline=doc.status_timeline(), today=clock.today(),

@@ -7,7 +7,8 @@ from flask import render_template, request
 from marshmallow import ValidationError
 
 from ..search import describe_hits, get_backend, log_search
-from ..search_args import DATE_FIELDS, SearchArgsSchema, blank_to_none, to_query, vn_dates_to_iso
+from ..search_args import (DATE_FIELDS, SearchArgsSchema, blank_to_none, resolve_codes, to_query,
+                           vn_dates_to_iso)
 from ..vocabulary import STATUS_LABELS
 from .views import bp
 
@@ -22,12 +23,16 @@ DATE_MESSAGE = "Ngày không hợp lệ: viết ngày/tháng/năm, ví dụ 15/0
 def _load(args: dict) -> tuple[dict, dict]:
     """Valid arguments, and the messages of those refused (they are searched without)."""
     try:
-        return SearchArgsSchema().load(args), {}
+        values, errors = SearchArgsSchema().load(args), {}
     except ValidationError as error:
         errors = {name: ([DATE_MESSAGE] if name in DATE_FIELDS and "sau ngày" not in str(message)
                          else message) for name, message in error.messages.items()}
-        return SearchArgsSchema().load({k: v for k, v in args.items() if k not in errors}), \
-            errors
+        values = SearchArgsSchema().load({k: v for k, v in args.items() if k not in errors})
+    try:
+        return resolve_codes(values)[0], errors
+    except ValidationError as error:
+        errors |= error.messages
+        return resolve_codes(values | {name: None for name in error.messages})[0], errors
 
 
 def _without_each_filter(query, values: dict) -> list[dict]:
