@@ -154,7 +154,8 @@ def test_on_the_demo_every_status_agrees_with_the_dates_today(demo):
             api = client.get(f"/api/v1/documents/{document.id}").get_json()
             assert api["status"] == expected[document.id], document.notation
         facets = client.get("/api/v1/search?size=1").get_json()["facets"]["status"]
-        assert {f["value"]: f["count"] for f in facets} == Counter(expected.values())
+        # facets answer {code, label, count} (issue 17)
+        assert {f["code"]: f["count"] for f in facets} == Counter(expected.values())
         repealed = db.session.scalar(select(Document).where(Document.notation == "1329/QĐ-UBND"))
         page = client.get(f"/van-ban/{repealed.id}", follow_redirects=True).get_data(as_text=True)
         assert "Hết hiệu lực toàn bộ" in page and "bị bãi bỏ bởi" in page \
