@@ -1,7 +1,10 @@
 """Search arguments from a URL, validated the same way for the public page and the API."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+import re
+from datetime import date
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS, SearchQuery
 
@@ -40,6 +43,59 @@ class SearchArgsSchema(Schema):
     size = fields.Integer(load_default=20, validate=validate.Range(
         1, MAX_PAGE_SIZE, error=f"Mỗi trang từ 1 đến {MAX_PAGE_SIZE} kết quả."),
         error_messages={"invalid": "Số kết quả mỗi trang phải là số."})
+
+    @validates_schema
+    def _dates_in_order(self, data: dict, **kwargs) -> None:
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError("Ngày bắt đầu sau ngày kết thúc.",
+                                  "date_to")
+
+
+DATE_FIELDS = ("date_from", "date_to")
+_VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def vn_dates_to_iso(args: dict) -> dict:
+    """The site's date fields are written as Vietnamese readers write dates (15/03/2026);
+    they become ISO for the schema. Anything else is left for the schema to refuse."""
+    converted = dict(args)
+    for name in DATE_FIELDS:
+        match = _VN_DATE.match(converted.get(name) or "")
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            try:
+                converted[name] = date(year, month, day).isoformat()
+            except ValueError:
+                pass
+    return converted
+
+
+def resolve_codes(values: dict) -> tuple[dict, dict[str, dict]]:
+    """Filters named by code become what the index holds: ``issuer`` stays a code (checked to
+    exist), ``doc_type=quyet-dinh`` becomes the type's name. Returns the values and, per facet,
+    the code of each value the index answers (names -> codes), for the facets' ``code``.
+    Raises ValidationError naming the field for a code nobody uses."""
+    from sqlalchemy import select
+
+    from search_index.analysis import slugify
+
+    from .extensions import db
+    from .models import Document, Issuer
+    issuers = dict(db.session.execute(select(Issuer.name, Issuer.code)).all())
+    types = {name: slugify(name) for name in db.session.scalars(
+        select(Document.doc_type).distinct())}
+    resolved = dict(values)
+    if values.get("issuer") and values["issuer"] not in issuers.values():
+        raise ValidationError({"issuer": [
+            f"Không có cơ quan ban hành mã “{values['issuer']}”."]})
+    if values.get("doc_type"):
+        by_code = {code: name for name, code in types.items()}
+        if values["doc_type"] not in by_code:
+            raise ValidationError({"doc_type": [
+                f"Không có loại văn bản mã “{values['doc_type']}”."]})
+        resolved["doc_type"] = by_code[values["doc_type"]]
+    return resolved, {"issuer": issuers, "doc_type": types}
 
 
 def blank_to_none(args: dict) -> dict:

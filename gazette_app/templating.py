@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 
 from print_templates.dates import short_date
 from search_index.analysis import slugify
 
+from .document_text import articles
 from .models import Role
+from .vocabulary import STATUS_TAGS, document_title
 from . import clock
 from .formatting import vn_number
 
@@ -34,6 +36,27 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def filesize(size: int | None) -> str:
+    """Sizes as Vietnamese readers write them: "245 KB", "1,2 MB"."""
+    if size is None:
+        return ""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def public_url(path: str) -> str:
+    """``path`` on the site's public address (GAZETTE_PUBLIC_URL): canonical links and Open
+    Graph URLs name the address citizens use, not the one a proxy forwarded to."""
+    return current_app.config["GAZETTE_PUBLIC_URL"].rstrip("/") + path
+
+
+def masthead():
+    """The publishing office as the masthead settings name it (the footer shows it)."""
+    from .services.issues import masthead as load
+    return load()
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
@@ -41,3 +64,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["slug"] = slugify
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["Role"] = Role
+    app.jinja_env.filters["filesize"] = filesize
+    app.jinja_env.globals["public_url"] = public_url
+    app.jinja_env.globals["doc_title"] = document_title
+    app.jinja_env.globals["status_tag"] = lambda code: STATUS_TAGS.get(code, "")
+    app.jinja_env.globals["articles"] = articles
+    app.jinja_env.globals["masthead"] = masthead

@@ -4,7 +4,9 @@ Codes are stored; Vietnamese labels are shown. Synonyms seen in real feeds are a
 """
 from __future__ import annotations
 
-from search_index.analysis import fold_key, nfc
+from search_index.analysis import fold_key, issuer_level, nfc  # noqa: F401 - issuer_level
+# lives with the analysis (the search engine ranks the province's organs first) and is
+# imported from here by the app
 
 STATUS_LABELS: dict[str, str] = {
     "in_force": "Còn hiệu lực",
@@ -38,12 +40,6 @@ def issuer_display_name(raw: str) -> str:
     if len(words) > 1:
         words[1] = words[1].lower()
     return " ".join(words)
-
-
-def issuer_level(name: str) -> str:
-    """"province" for organs of the province, "commune" for those of a commune or ward."""
-    key = fold_key(name)
-    return "commune" if key.split(" ")[1:2] in (["xa"], ["phuong"], ["thi"]) else "province"
 
 
 # What the audit trail records, in the words of the office (the codes stay in the database).
@@ -95,4 +91,21 @@ AUDIT_FIELDS: dict[str, str] = {
     "full_name": "Họ tên", "name": "Tên", "rate": "Giới hạn", "title": "Tiêu đề",
     "channel": "Kênh", "ok": "Kết quả", "files": "Số tệp", "missing": "Tệp thiếu",
     "altered": "Tệp bị sửa", "filename": "Tên tệp", "sha256": "Mã kiểm tra",
+}
+
+
+def document_title(doc_type: str, notation: str, issuer: str) -> str:
+    """A document's name as the public says it: "Nghị quyết số 21/NQ-HĐND của HĐND xã Chiềng
+    Hặc". The issuer is part of it: the same notation is used by the province and communes."""
+    return f"{doc_type} số {notation} của {issuer}"
+
+
+# The design system's tag colour for each status (green: in force, grey: no longer).
+STATUS_TAGS: dict[str, str] = {
+    "in_force": " govuk-tag--green",
+    "not_yet_in_force": " govuk-tag--blue",
+    "expired": " govuk-tag--grey",
+    "partly_expired": " govuk-tag--yellow",
+    "suspended": " govuk-tag--orange",
+    "partly_suspended": " govuk-tag--yellow",
 }

@@ -42,6 +42,12 @@ def fold_key(text: str | None) -> str:
     return _SPACES.sub(" ", re.sub(r"[^\w]+", " ", fold(text).casefold())).strip()
 
 
+def issuer_level(name: str) -> str:
+    """"province" for organs of the province, "commune" for those of a commune or ward."""
+    key = fold_key(name)
+    return "commune" if key.split(" ")[1:2] in (["xa"], ["phuong"], ["thi"]) else "province"
+
+
 def slugify(text: str | None) -> str:
     """URL slug from Vietnamese text: "HĐND xã Chiềng Hặc" -> "hdnd-xa-chieng-hac"."""
     return fold_key(text).replace(" ", "-").replace("_", "-")
@@ -50,6 +56,7 @@ def slugify(text: str | None) -> str:
 WORD = re.compile(r"\w+")  # a word, as every backend and the highlighter read it
 _NOTATION = re.compile(r"^0*(\d{1,5})/(?:(\d{4})/)?([a-z]{1,4})-([a-z0-9]{1,24})$")
 NUMBER_YEAR = re.compile(r"^0*(\d{1,5})/(\d{4})$")
+NUMBER_YEAR_TYPE = re.compile(r"^0*(\d{1,5})/(\d{4})/([a-z]{1,4})$")
 NOTATION_LIKE = re.compile(r"^\d{1,5}/(?:\d{4}/)?[^\s/]{1,6}-\S{1,24}$")
 
 
@@ -69,21 +76,29 @@ def index_terms(word: str) -> list[str]:
     return [word] if folded == word else [word, folded]
 
 
-def notation_forms(notation: str) -> set[str]:
-    """Whole-token forms of a notation: as written, folded, and number only.
+def notation_forms(notation: str, year: int | None = None) -> set[str]:
+    """Whole-token forms of a notation: as written, folded, number only, and number/year with
+    and without the type code, so that "37/2026" and "37/2026/NQ" find the documents numbered
+    37 of 2026 whatever their type (an individual document's notation has no year: ``year``,
+    the document's, stands for it).
 
-    "09/2026/NQ-HĐND" -> {"09/2026/nq-hđnd", "9/2026/nq-hdnd", "9/2026"};
-    "1182/QĐ-UBND" -> {"1182/qđ-ubnd", "1182/qd-ubnd", "1182"}."""
+    "09/2026/NQ-HĐND" -> {"09/2026/nq-hđnd", "9/2026/nq-hdnd", "9/2026", "9/2026/nq"};
+    "1182/QĐ-UBND", 2026 -> {"1182/qđ-ubnd", "1182/qd-ubnd", "1182", "1182/2026",
+    "1182/2026/qd"}."""
     written = nfc(notation).lower().replace(" ", "")
     if not written:
         return set()
     forms = {written}
     match = _NOTATION.match(fold(written))
     if match:
-        seq, year, kind, issuer = match.groups()
+        seq, own_year, kind, issuer = match.groups()
         seq = str(int(seq))
-        forms.add(f"{seq}/{year}/{kind}-{issuer}" if year else f"{seq}/{kind}-{issuer}")
-        forms.add(f"{seq}/{year}" if year else seq)
+        forms.add(f"{seq}/{own_year}/{kind}-{issuer}" if own_year else f"{seq}/{kind}-{issuer}")
+        if not own_year:
+            forms.add(seq)
+        number_year = own_year or (str(year) if year else None)
+        if number_year:
+            forms |= {f"{seq}/{number_year}", f"{seq}/{number_year}/{kind}"}
     return forms
 
 
@@ -93,6 +108,10 @@ def query_notation_form(token: str) -> str | None:
     number_year = NUMBER_YEAR.match(token)
     if number_year:
         return f"{int(number_year.group(1))}/{number_year.group(2)}"
+    with_type = NUMBER_YEAR_TYPE.match(token)
+    if with_type:
+        seq, year, kind = with_type.groups()
+        return f"{int(seq)}/{year}/{kind}"
     if NOTATION_LIKE.match(token):
         match = _NOTATION.match(token)
         if match:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Iterable
 
-from .analysis import fold
-from .model import MAX_PAGE_SIZE, MAX_RESULTS, SearchDocument, SearchQuery, SearchResult
+from .analysis import fold, issuer_level
+from .model import MAX_PAGE_SIZE, MAX_RESULTS, Hit, SearchDocument, SearchQuery, SearchResult
 from .query import ParsedQuery, parse_query
 
 # Relative weights of fields (BM25F), tuned on the demo relevance set (tests/test_search_*):
@@ -55,6 +55,8 @@ class SearchBackend(ABC):
             result.relaxed = result.total > 0
         if parsed.words and (result.total < 3 or result.relaxed):
             result.suggestion = self.suggest(parsed)
+        if query.sort == "relevance" and not parsed.empty:
+            result.hits = province_first(result.hits)
         return result
 
     def suggest(self, parsed: ParsedQuery) -> str | None:
@@ -72,6 +74,23 @@ class SearchBackend(ABC):
             words.append(close or word)
             changed = changed or bool(close)
         return " ".join(words) if changed else None
+
+
+TIE = 0.02  # scores this close (relative) are a tie: the same notation, the same words
+
+
+def province_first(hits: list[Hit]) -> list[Hit]:
+    """Among hits that score alike, the province's organs before the communes': "21/NQ-HĐND"
+    is first the resolution of the provincial HĐND, then those of communes using the same
+    notation. Stable otherwise: a better score always stays ahead."""
+    ordered: list[Hit] = []
+    group: list[Hit] = []
+    for hit in hits:
+        if group and abs(hit.score - group[0].score) > TIE * max(abs(group[0].score), 1e-9):
+            ordered += sorted(group, key=lambda h: issuer_level(h.issuer) != "province")
+            group = []
+        group.append(hit)
+    return ordered + sorted(group, key=lambda h: issuer_level(h.issuer) != "province")
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -103,7 +103,7 @@ class PostgresBackend(SearchBackend):
     def index(self, documents: Iterable[SearchDocument]) -> int:
         documents = list(documents)
         rows = [{
-            "id": d.id, "notation": d.notation, "forms": sorted(notation_forms(d.notation)),
+            "id": d.id, "notation": d.notation, "forms": sorted(notation_forms(d.notation, d.year)),
             "abstract": d.abstract, "body": d.body, "issuer": d.issuer,
             "issuer_code": d.issuer_code, "doc_type": d.doc_type, "legal": d.legal,
             "status": d.status, "field": d.field or "", "year": d.year, "issued": d.issued,

@@ -69,9 +69,9 @@ def analyzers() -> dict[str, tantivy.TextAnalyzer]:
     return {WRITTEN: words().build(), FOLDED: words().filter(tantivy.Filter.ascii_fold()).build()}
 
 
-def _notation(text: str) -> tantivy.PreTokenizedString:
+def _notation(text: str, year: int) -> tantivy.PreTokenizedString:
     return tantivy.PreTokenizedString(text, [tantivy.Token(form, 0, 0, len(text))
-                                             for form in sorted(notation_forms(text))])
+                                             for form in sorted(notation_forms(text, year))])
 
 
 def _date_order(document: SearchDocument) -> int:
@@ -263,7 +263,7 @@ class TantivyBackend(SearchBackend):
 def _document(document: SearchDocument) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_unsigned("id", document.id)
-    doc.add_pre_tokenized_text("notation", _notation(document.notation))
+    doc.add_pre_tokenized_text("notation", _notation(document.notation, document.year))
     meta = " ".join([document.issuer, document.doc_type, document.signer, document.field])
     for name, text in (("abstract", document.abstract), ("meta", meta), ("body", document.body)):
         if text:

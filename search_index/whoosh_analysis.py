@@ -32,8 +32,11 @@ class VietnameseTokenizer(Tokenizer):
             position += 1
 
 
+YEAR_SEPARATOR = "\x1f"  # the indexed value is "<notation>\x1f<year>"; the stored one the notation
+
+
 class NotationTokenizer(Tokenizer):
-    """A notation as whole tokens: written, folded and number-only forms."""
+    """A notation as whole tokens: written, folded, number-only and number/year forms."""
 
     def __eq__(self, other):
         return other.__class__ is self.__class__
@@ -42,7 +45,8 @@ class NotationTokenizer(Tokenizer):
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for form in sorted(notation_forms(value)):
+        notation, _, year = value.partition(YEAR_SEPARATOR)
+        for form in sorted(notation_forms(notation, int(year) if year.isdigit() else None)):
             token.text, token.boost, token.stopped = form, 1.0, False
             if positions:
                 token.pos = start_pos

@@ -17,7 +17,7 @@ from .analysis import fold, has_marks, word_spans
 from .backend import ACCENT_BONUS, WEIGHTS, SearchBackend
 from .model import FACETS, Hit, SearchDocument, SearchQuery, SearchResult
 from .query import ParsedQuery
-from .whoosh_analysis import NotationTokenizer, VietnameseTokenizer
+from .whoosh_analysis import YEAR_SEPARATOR, NotationTokenizer, VietnameseTokenizer
 
 TEXT_FIELDS = ("abstract", "meta", "body")
 STORED_BODY_CHARS = 20_000  # enough for snippets; the whole body is still searchable
@@ -158,7 +158,9 @@ class WhooshBackend(SearchBackend):
 def _fields(document: SearchDocument) -> dict:
     meta = " ".join([document.issuer, document.doc_type, document.signer, document.field])
     return {
-        "id": str(document.id), "notation": document.notation, "abstract": document.abstract,
+        "id": str(document.id), "abstract": document.abstract,
+        "notation": f"{document.notation}{YEAR_SEPARATOR}{document.year}",
+        "_stored_notation": document.notation,
         "meta": meta, "body": document.body, "body_stored": document.body[:STORED_BODY_CHARS],
         "issuer": document.issuer, "issuer_code": document.issuer_code,
         "doc_type": document.doc_type, "legal": "1" if document.legal else "0",

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from gazette_app.extensions import db
-from gazette_app.models import ApiKey, Document, Feedback, NewsItem
+from gazette_app.models import ApiKey, Document, DocumentRelation, Feedback, NewsItem
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_every_read_endpoint(demo, client):
     pdf = client.get(f"/api/v1/documents/{doc_id}/pdf")
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
     issues = client.get("/api/v1/issues?year=2026").get_json()["results"]
-    assert [i["numbers"] for i in issues][:2] == [[1], [2, 3]]
+    assert [i["numbers"] for i in issues][-2:] == [[2, 3], [1]]  # newest first (issue 17)
     detail = client.get("/api/v1/issues/2026/3").get_json()
     assert detail["label"] == "Số 02 + 03" and detail["contents"]
     first = detail["contents"][0]
@@ -64,8 +64,12 @@ def test_unknown_ids_are_json_404(demo, client, path):
 
 
 @pytest.mark.parametrize("path, field", [
-    ("/api/v1/issues", "year"), ("/api/v1/issues?year=abc", "year"),
-    ("/api/v1/issues?year=1800", "year"), ("/api/v1/documents", "notation"),
+    ("/api/v1/issues?year=abc", "year"),
+    ("/api/v1/issues?year=1800", "year"), ("/api/v1/documents?issuer=nobody", "issuer"),
+    ("/api/v1/documents?page=999", "page"), ("/api/v1/documents?size=1000", "size"),
+    ("/api/v1/search?issuer=UBND tỉnh", "issuer"), ("/api/v1/search?doc_type=Quyết định", "doc_type"),
+    ("/api/v1/search?date_from=2026-06-01&date_to=2026-01-01", "date_to"),
+    ("/api/v1/search?page=999", "page"),
     ("/api/v1/documents?notation=<script>", "notation"), ("/api/v1/search?page=0", "page"),
     ("/api/v1/search?size=1000", "size"), ("/api/v1/search?date_to=hôm-nay", "date_to"),
 ])
@@ -78,8 +82,10 @@ def test_bad_parameters_name_the_field(demo, client, path, field):
 def test_pagination_edges(demo, client):
     last = client.get("/api/v1/search?size=50&page=8").get_json()
     assert last["pages"] == 8 and len(last["results"]) == 11  # 361 public: 6 wait for review
-    assert client.get("/api/v1/search?size=50&page=9").get_json()["results"] == []
-    assert client.get("/api/v1/search?size=1&page=1000").status_code == 200
+    # a page past the end is a 400 naming "page" (issue 17; it answered an empty 200)
+    assert client.get("/api/v1/search?size=50&page=9").get_json()["error"]["field"] == "page"
+    assert client.get("/api/v1/search?size=1&page=361").status_code == 200
+    assert client.get("/api/v1/search?size=1&page=362").status_code == 400
     assert client.get("/api/v1/search?size=1&page=1001").status_code == 400
 
 
@@ -215,3 +221,81 @@ def test_rate_limits_shared_through_redis(tmp_path):
     codes = [apps[i % 2].test_client().get("/api/v1/news").status_code for i in range(5)]
     assert codes == [200, 200, 200, 200, 429]
     redis.Redis.from_url(url).flushdb()
+
+
+def test_facets_give_codes_that_filters_take_back(demo, client):
+    answer = client.get("/api/v1/search", query_string={"q": "quyết định"}).get_json()
+    for name in ("issuer", "doc_type", "status", "year"):
+        facet = answer["facets"][name][0]
+        assert set(facet) == {"code", "label", "count"}, facet
+        narrowed = client.get("/api/v1/search", query_string={
+            "q": "quyết định", name: facet["code"]}).get_json()
+        assert narrowed["total"] == facet["count"], (name, facet, narrowed["total"])
+    issuer = next(f for f in answer["facets"]["issuer"] if f["label"] == "UBND tỉnh")
+    assert issuer["code"] == "ubnd-tinh"
+
+
+def test_hits_carry_title_status_label_publication_and_the_readable_url(demo, client):
+    hits = client.get("/api/v1/search", query_string={"q": "21/NQ-HĐND"}).get_json()["results"]
+    first = hits[0]
+    assert first["title"] == "Nghị quyết số 21/NQ-HĐND của HĐND tỉnh"
+    assert first["status_label"] == "Còn hiệu lực" and first["status"] == "in_force"
+    assert first["url"].endswith("/van-ban/hdnd-tinh/2026/21-nq-hdnd")
+    publication = first["publication"]
+    assert publication["label"].startswith("Công báo Số ") and publication["page"] >= 1
+    assert publication["url"].endswith(f"/cong-bao/2026/{publication['number']}")
+
+
+def test_issues_without_a_year_give_the_latest_and_documents_list_by_pages(demo, client):
+    latest = client.get("/api/v1/issues").get_json()
+    assert latest["year"] == 2026 and latest["results"]
+    listed = client.get("/api/v1/documents", query_string={"size": 50}).get_json()
+    assert listed["total"] == 361 and listed["pages"] == 8 and len(listed["results"]) == 50
+    second = client.get("/api/v1/documents", query_string={"size": 50, "page": 2}).get_json()
+    assert not {d["id"] for d in listed["results"]} & {d["id"] for d in second["results"]}
+    one_year = client.get("/api/v1/documents", query_string={"year": 2026, "issuer": "hdnd-tinh"})
+    assert all(d["issuer_code"] == "hdnd-tinh" for d in one_year.get_json()["results"])
+
+
+def test_documents_carry_their_relations_both_ways(demo, client):
+    with demo.app_context():
+        first, second = db.session.scalars(select(Document).where(
+            Document.issuer.has(code="ubnd-tinh")).order_by(Document.id).limit(2)).all()
+        db.session.add(DocumentRelation(source_id=second.id, kind="repeals",
+                                        target_id=first.id, target_text=first.notation,
+                                        confirmed=True))
+        db.session.commit()
+        ids = first.id, second.id
+    target = client.get(f"/api/v1/documents/{ids[0]}").get_json()
+    incoming = [r for r in target["relations"] if r["document_id"] == ids[1]]
+    assert incoming and incoming[0]["direction"] == "incoming" \
+        and incoming[0]["label"] == "Bị bãi bỏ bởi" and incoming[0]["url"].startswith("http")
+    source = client.get(f"/api/v1/documents/{ids[1]}").get_json()
+    assert any(r["direction"] == "outgoing" and r["document_id"] == ids[0]
+               for r in source["relations"])
+
+
+def test_the_spec_types_every_property_lists_required_and_declares_the_key(demo, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["securitySchemes"]["ApiKey"] == {
+        "type": "apiKey", "in": "header", "name": "X-API-Key",
+        "description": spec["components"]["securitySchemes"]["ApiKey"]["description"]}
+    for name, schema in spec["components"]["schemas"].items():
+        for key, prop in schema.get("properties", {}).items():
+            assert {"type", "$ref", "allOf", "anyOf"} & set(prop), (name, key)
+        if name != "Error":
+            assert set(schema["required"]) == set(schema["properties"]), name
+    assert spec["components"]["schemas"]["Citation"]["properties"]["page"]["type"] == "integer"
+
+
+def test_docs_page_lists_response_fields_and_an_example_per_endpoint(demo, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    html = client.get("/api/v1/docs").get_data(as_text=True)
+    json_answers = [op for ops in spec["paths"].values() for op in ops.values()
+                    if any(code.startswith("2") and "application/json" in r.get("content", {})
+                           for code, r in op["responses"].items())]
+    assert html.count("Ví dụ câu trả lời") == len(json_answers) >= 9
+    assert "<code>status_label</code>" in html and "<code>publication</code>" in html
+    example = spec["paths"]["/api/v1/search"]["get"]["responses"]["200"]["content"][
+        "application/json"]["example"]
+    assert set(example["results"][0]) == set(spec["components"]["schemas"]["Hit"]["properties"])

@@ -9,6 +9,7 @@ import os
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 # In CI the generated requests are the same on every run (reproducible); on developers'
 # machines they vary, so that new defects keep being found.
@@ -24,6 +25,10 @@ def test_api_conforms_to_its_openapi_document(demo_app):
         @settings(max_examples=25, deadline=None, database=None, derandomize=REPRODUCIBLE,
                   suppress_health_check=list(HealthCheck))
         def check(case):
-            case.call_and_validate()
+            # Not "every schema-valid request is accepted": by design (issue 17) a well-formed
+            # code nobody uses (issuer=xyz), a date_from after date_to and a page past the
+            # last are 400s naming the field, which a JSON Schema cannot state. Every other
+            # check runs: no server error, every answer (400s included) as documented.
+            case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
         check()

@@ -41,10 +41,12 @@ def _everywhere(client, document_id: int, notation: str) -> dict[str, bool]:
     search = client.get("/api/v1/search", query_string={"q": notation}).get_json()
     by_notation = client.get("/api/v1/documents", query_string={"notation": notation}).get_json()
     page = client.get("/tim-kiem", query_string={"q": notation}).get_data(as_text=True)
+    document = db.session.get(Document, document_id)
+    readable = f"/van-ban/{document.issuer.code}/{document.year}/{document.slug}\""
     return {
         "search": document_id in [r["id"] for r in search["results"]],
         "search count": search["total"] > 0,
-        "search page": f"/van-ban/{document_id}\"" in page,
+        "search page": readable in page,  # hits link the readable URL (issue 17)
         "by notation": document_id in [r["id"] for r in by_notation["results"]],
         "feed": f"/{slugify(notation)}<" in client.get("/feeds/van-ban.atom").get_data(
             as_text=True).replace('"', "<"),
@@ -154,7 +156,8 @@ def test_on_the_demo_every_status_agrees_with_the_dates_today(demo):
             api = client.get(f"/api/v1/documents/{document.id}").get_json()
             assert api["status"] == expected[document.id], document.notation
         facets = client.get("/api/v1/search?size=1").get_json()["facets"]["status"]
-        assert {f["value"]: f["count"] for f in facets} == Counter(expected.values())
+        # facets answer {code, label, count} (issue 17)
+        assert {f["code"]: f["count"] for f in facets} == Counter(expected.values())
         repealed = db.session.scalar(select(Document).where(Document.notation == "1329/QĐ-UBND"))
         page = client.get(f"/van-ban/{repealed.id}", follow_redirects=True).get_data(as_text=True)
         assert "Hết hiệu lực toàn bộ" in page and "bị bãi bỏ bởi" in page \

@@ -64,16 +64,21 @@ def test_same_notation_from_two_documents_asks_which(app):
 def test_issue_page_lists_contents_with_pages_and_links(demo, client):
     with demo.app_context():
         issue = db.session.scalar(select(Issue).where(Issue.year == 2026).order_by(Issue.id))
-        entries = [(e.document_id, e.document.notation, issue.first_page + e.start_page - 1)
+        entries = [(f"{e.document.issuer.code}/{e.document.year}/{e.document.slug}",
+                    e.document.notation, issue.first_page + e.start_page - 1)
                    for e in issue.entries]
         number = issue.number_list[0]
     html = client.get(f"/cong-bao/2026/{number}").get_data(as_text=True)
     assert "Mục lục" in html and "PHẦN VĂN BẢN" in html
-    for doc_id, notation, page in entries:
-        assert f"/van-ban/{doc_id}\">" in html and notation in html and f"tr. {page}<" in html
+    for readable, notation, page in entries:  # contents link the readable URL (issue 17)
+        assert f"/van-ban/{readable}\">" in html and notation in html and f"tr. {page}<" in html
     assert client.get("/cong-bao/2026/3").headers["Location"].endswith("/cong-bao/2026/2")
     by_year = client.get("/cong-bao/2026").get_data(as_text=True)
     assert "Quý II/2026" in by_year and "Quý III/2026" in by_year and "Số 02 + 03" in by_year
+    # newest first (issue 17): Quý III before Quý II, and each PDF's size is given
+    assert by_year.index("Quý III/2026") < by_year.index("Quý II/2026")
+    assert re.search(r"PDF, \d+ KB", by_year) or re.search(r"PDF, \d+,\d MB", by_year)
+    assert "bản kê mã băm" not in by_year
     pdf = client.get("/cong-bao/2026/1.pdf?tai=1")
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
     assert "attachment" in pdf.headers["Content-Disposition"]

@@ -31,7 +31,8 @@ def test_imported_documents_are_searchable_at_once(app, client):
     _load_demo(app)
     data = client.get("/api/v1/search?q=47/2026/qd-ubnd").get_json()
     assert data["total"] == 1 and data["results"][0]["notation"] == "47/2026/QĐ-UBND"
-    assert data["results"][0]["url"].endswith(f"/van-ban/{data['results'][0]['id']}")
+    assert data["results"][0]["url"].endswith("/van-ban/ubnd-tinh/2026/47-2026-qd-ubnd")  # the
+    # readable URL (issue 17), not the redirecting /van-ban/<id>
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
         # The six flagged as probable duplicates wait for review: not public, not indexed.
@@ -137,7 +138,8 @@ def test_api_parameters_and_pages(app, client):
     _load_demo(app)
     page = client.get("/api/v1/search?size=50&page=8").get_json()
     assert page["total"] == 361 and len(page["results"]) == 11 and page["pages"] == 8
-    assert client.get("/api/v1/search?size=50&page=9").get_json()["results"] == []
+    # past the last page: a 400 naming "page" (issue 17; it was an empty 200)
+    assert client.get("/api/v1/search?size=50&page=9").get_json()["error"]["field"] == "page"
     for query, field in [("size=0", "size"), ("size=51", "size"), ("page=0", "page"),
                          ("page=abc", "page"), ("legal=maybe", "legal"),
                          ("date_from=31-12-2026", "date_from"), ("status=<b>", "status"),
@@ -147,7 +149,9 @@ def test_api_parameters_and_pages(app, client):
         assert response.get_json()["error"]["field"] == field
     facets = client.get("/api/v1/search?q=quy+hoach").get_json()["facets"]
     assert set(facets) == {"issuer", "doc_type", "year", "status"}
-    assert facets["year"] == [{"value": "2026", "count": facets["year"][0]["count"]}]
+    # facets answer {code, label, count} (issue 17): the code is what the filter takes
+    assert facets["year"] == [{"code": "2026", "label": "2026",
+                               "count": facets["year"][0]["count"]}]
 
 
 def test_search_page_without_javascript_escapes_metadata(app, client):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from search_index.analysis import fold, index_terms, notation_forms
+from search_index.analysis import fold, index_terms, notation_forms, query_notation_form
 from search_index.model import MAX_PAGE_SIZE, SearchQuery
 from tests.search_fixtures import (expected_ids, make_backend, relevance_queries,
                                    search_documents)
@@ -144,7 +144,12 @@ def test_suggestion_for_misspelt_words(loaded):
 def test_analysis_forms():
     assert index_terms("hoạch") == ["hoạch", "hoach"] and index_terms("quy") == ["quy"]
     assert fold("Đường ĐÊ") == "Duong DE"
-    assert notation_forms("37/2026/QĐ-UBND") == {"37/2026/qđ-ubnd", "37/2026/qd-ubnd", "37/2026"}
+    assert notation_forms("37/2026/QĐ-UBND") == {"37/2026/qđ-ubnd", "37/2026/qd-ubnd", "37/2026",
+                                                 "37/2026/qd"}
+    # An individual document's notation has no year: the document's stands for it.
+    assert notation_forms("37/NQ-HĐND", 2026) == {"37/nq-hđnd", "37/nq-hdnd", "37", "37/2026",
+                                                  "37/2026/nq"}
+    assert query_notation_form("37/2026/NQ") == "37/2026/nq"
     nfd = "Quy\u0301t"  # not NFC
     assert index_terms(fold(nfd).lower()) == ["quyt"]
 
@@ -233,3 +238,25 @@ def test_highlight_marks_exactly_the_words_whose_folded_form_was_searched(words,
     folded = {fold_word(t).lower() for t in terms}
     expected = [m.span() for m in WORD.finditer(text) if fold_word(m.group().lower()) in folded]
     assert _matches(text, terms) == expected
+
+
+def test_shared_notation_lists_the_province_first(loaded):
+    """"21/NQ-HĐND" is a resolution of the provincial HĐND and of three communes: the
+    province's comes first (it ranked third before, behind communes scoring a hair higher)."""
+    kind, backend, documents = loaded
+    hits = backend.search(SearchQuery(text="21/NQ-HĐND")).hits
+    assert len([h for h in hits if h.notation == "21/NQ-HĐND"]) == 4, kind
+    assert hits[0].issuer == "HĐND tỉnh", (kind, [(h.issuer, h.score) for h in hits])
+
+
+@pytest.mark.parametrize("text", ["37/2026", "37/2026/NQ", "37/2026/nq"])
+def test_number_and_year_find_individual_documents_whatever_their_type(loaded, text):
+    """37/NQ-HĐND (an individual resolution: no year in its notation) of 2026 is found by
+    "37/2026" and "37/2026/NQ" (before: nothing)."""
+    kind, backend, documents = loaded
+    wanted = {d.id for d in documents if d.notation == "37/NQ-HĐND" and d.year == 2026}
+    assert wanted
+    ids = [h.id for h in backend.search(SearchQuery(text=text)).hits[:3]]
+    assert wanted & set(ids), (kind, text, ids)
+    if text.endswith(("NQ", "nq")):  # the type narrows: no 37/…/QĐ of 2026 comes first
+        assert backend.search(SearchQuery(text=text)).hits[0].notation.upper().startswith("37/")

@@ -11,7 +11,7 @@ from ..notation import JSON_SCHEMA_PATTERN
 from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
 from ..vocabulary import STATUS_LABELS
 from .schemas import (CitationSchema, DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema,
-                      IssueSchema, NewsSchema, VolumeSchema)
+                      IssueSchema, NewsSchema, PublicationSchema, RelationSchema, VolumeSchema)
 from .views import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -58,7 +58,11 @@ def build_spec() -> dict:
                                         "JSON có code và message; API key (X-API-Key) cho "
                                         "hạn mức cao hơn."},
                    servers=[{"url": "/"}])
-    for name, schema in (("Document", DocumentSchema), ("Issue", IssueSchema),
+    spec.components.security_scheme("ApiKey", {
+        "type": "apiKey", "in": "header", "name": "X-API-Key",
+        "description": "Tuỳ chọn: khoá của ứng dụng (flask create-api-key) cho hạn mức cao hơn"})
+    for name, schema in (("Publication", PublicationSchema), ("Relation", RelationSchema),
+                         ("Document", DocumentSchema), ("Issue", IssueSchema),
                          ("IssueDetail", IssueDetailSchema), ("Volume", VolumeSchema),
                          ("Citation", CitationSchema), ("News", NewsSchema), ("FeedbackCreated", FeedbackCreatedSchema)):
         spec.components.schema(name, schema=schema)
@@ -66,15 +70,27 @@ def build_spec() -> dict:
         "error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
             "field": {"type": "string"}, "fields": {"type": "object"}}}}})
+    string, integer = {"type": "string"}, {"type": "integer"}
+    uri = {"type": "string", "format": "uri"}
+    spec.components.schema("HitPublication", {"type": "object", "properties": {
+        "issue": {"type": "string", "example": "Số 12/2026"}, "year": integer,
+        "number": integer, "page": {"type": "integer", "nullable": True},
+        "label": {"type": "string", "example": "Công báo Số 12/2026, tr. 23"}, "url": uri}})
     spec.components.schema("Hit", {"type": "object", "properties": {
-        "id": {"type": "integer"}, "notation": {"type": "string"},
-        "issuer": {"type": "string"}, "issuer_code": {"type": "string"},
-        "doc_type": {"type": "string"}, "issued": {"type": "string", "format": "date"},
-        "abstract": {"type": "string"}, "status": {"type": "string"},
-        "legal": {"type": "boolean"}, "url": {"type": "string"},
-        "highlights": {"type": "object", "additionalProperties": {"type": "string"}}}})
-    facet = {"type": "array", "items": {"type": "object", "properties": {
-        "value": {"type": "string"}, "count": {"type": "integer"}}}}
+        "id": integer, "title": {"type": "string", "example":
+                                 "Nghị quyết số 21/NQ-HĐND của HĐND xã Chiềng Hặc"},
+        "notation": string, "issuer": string, "issuer_code": string, "doc_type": string,
+        "type_name": string, "issued": {"type": "string", "format": "date"},
+        "abstract": string, "status": {"type": "string", "enum": list(STATUS_LABELS)},
+        "status_label": string, "legal": {"type": "boolean"},
+        "url": {"type": "string", "format": "uri", "description": "the readable URL"},
+        "highlights": {"type": "object", "additionalProperties": string},
+        "publication": {"allOf": [{"$ref": "#/components/schemas/HitPublication"}],
+                        "nullable": True}}})
+    facet = {"type": "array", "items": {"$ref": "#/components/schemas/Facet"}}
+    spec.components.schema("Facet", {"type": "object", "properties": {
+        "code": {"type": "string", "description": "pass it back as the filter's value"},
+        "label": string, "count": integer}})
     spec.components.schema("SearchResult", {"type": "object", "properties": {
         "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"},
         "pages": {"type": "integer"}, "suggestion": {"type": "string", "nullable": True},
@@ -82,13 +98,21 @@ def build_spec() -> dict:
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
         "facets": {"type": "object", "properties": {n: facet for n in
                                                     ("issuer", "doc_type", "year", "status")}}}})
+    spec.components.schema("DocumentList", {"type": "object", "properties": {
+        "total": integer, "page": integer, "size": integer, "pages": integer,
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}}}})
+    spec.components.schema("IssueList", {"type": "object", "properties": {
+        "year": integer,
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}}}})
     date = {"type": "string", "format": "date"}
     spec.path("/api/v1/search", operations={"get": {
         "summary": "Tìm văn bản (có dấu hoặc không dấu, theo số ký hiệu, cụm từ trong ngoặc kép)",
         "parameters": [
             _query("q", {"type": "string", "maxLength": 500}, "Từ khoá hoặc số ký hiệu"),
-            _query("issuer", {"type": "string"}, "Mã cơ quan ban hành (ví dụ ubnd-tinh)"),
-            _query("doc_type", {"type": "string"}, "Loại văn bản"),
+            _query("issuer", {"type": "string", "maxLength": 200},
+                   "Mã cơ quan ban hành (ví dụ ubnd-tinh; code của facet issuer)"),
+            _query("doc_type", {"type": "string", "maxLength": 120},
+                   "Mã loại văn bản (ví dụ quyet-dinh-cua-ubnd-tinh; code của facet doc_type)"),
             _query("legal", {"type": "string", "enum": ["0", "1"]}, "1: QPPL, 0: văn bản khác"),
             _query("status", {"type": "string", "enum": list(STATUS_LABELS)}, "Tình trạng"),
             _query("field", {"type": "string"}, "Lĩnh vực"),
@@ -105,16 +129,21 @@ def build_spec() -> dict:
         "responses": {"200": {"description": "Kết quả", "content": _json("SearchResult")},
                       **NOT_MODIFIED, **COMMON}}})
     spec.path("/api/v1/documents", operations={"get": {
-        "summary": "Văn bản theo số ký hiệu (cùng số có thể của nhiều cơ quan)",
+        "summary": "Danh sách văn bản, mới nhất trước; lọc theo số ký hiệu (cùng số có thể của "
+                   "nhiều cơ quan), cơ quan, năm",
         "parameters": [_query("notation", {"type": "string", "maxLength": 64,
                                            "pattern": JSON_SCHEMA_PATTERN},
-                              "Số, ký hiệu: 37/2026/QĐ-UBND", required=True),
-                       _query("issuer", {"type": "string"}, "Mã cơ quan ban hành")],
-        "responses": {"200": {"description": "Văn bản", "content": {"application/json": {
-            "schema": {"type": "object", "properties": {
-                "total": {"type": "integer"},
-                "results": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}}
-            }}}}}, **NOT_MODIFIED, **COMMON}}})
+                              "Số, ký hiệu: 37/2026/QĐ-UBND"),
+                       _query("issuer", {"type": "string", "maxLength": 200},
+                              "Mã cơ quan ban hành"),
+                       _query("year", {"type": "integer", "minimum": 1945, "maximum": 2100},
+                              "Năm"),
+                       _query("page", {"type": "integer", "minimum": 1, "maximum": 100000},
+                              "Trang"),
+                       _query("size", {"type": "integer", "minimum": 1, "maximum": 100},
+                              "Văn bản mỗi trang")],
+        "responses": {"200": {"description": "Văn bản", "content": _json("DocumentList")},
+                      **NOT_MODIFIED, **COMMON}}})
     spec.path("/api/v1/documents/{document_id}", operations={"get": {
         "summary": "Một văn bản", "parameters": [_path("document_id", "Mã văn bản")],
         "responses": {"200": {"description": "Văn bản", "content": _json("Document")},
@@ -125,14 +154,12 @@ def build_spec() -> dict:
             "schema": {"type": "string", "format": "binary"}}}}, **NOT_MODIFIED, **NOT_FOUND,
             **COMMON}}})
     spec.path("/api/v1/issues", operations={"get": {
-        "summary": "Các số Công báo đã phát hành trong năm",
+        "summary": "Các số Công báo đã phát hành trong năm, mới nhất trước (không có year: "
+                   "năm gần nhất)",
         "parameters": [_query("year", {"type": "integer", "minimum": 1945, "maximum": 2100},
-                              "Năm", required=True)],
-        "responses": {"200": {"description": "Các số", "content": {"application/json": {
-            "schema": {"type": "object", "properties": {
-                "year": {"type": "integer"},
-                "results": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}}
-            }}}}}, **NOT_MODIFIED, **COMMON}}})
+                              "Năm")],
+        "responses": {"200": {"description": "Các số", "content": _json("IssueList")},
+                      **NOT_MODIFIED, **COMMON}}})
     spec.path("/api/v1/issues/{year}/{number}", operations={"get": {
         "summary": "Một số Công báo với mục lục và số trang",
         "parameters": [_path("year", "Năm"), _path("number", "Số")],
@@ -152,10 +179,10 @@ def build_spec() -> dict:
         "responses": cited}})
     for path, name, summary in (("/api/v1/volumes", "Volume", "Tập lưu trữ theo quý"),
                                 ("/api/v1/news", "News", "Tin Công báo")):
+        spec.components.schema(f"{name}List", {"type": "object", "properties": {"results": {
+            "type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}}})
         spec.path(path, operations={"get": {"summary": summary, "responses": {
-            "200": {"description": summary, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"results": {
-                    "type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}}}}}},
+            "200": {"description": summary, "content": _json(f"{name}List")},
             **NOT_MODIFIED, **COMMON}}})
     spec.path("/api/v1/feedback", operations={"post": {
         "summary": "Gửi góp ý (chung hoặc về một văn bản)",
@@ -171,7 +198,80 @@ def build_spec() -> dict:
                       "404": {"description": "Không có văn bản document_id",
                               "content": {"application/json": {"schema": ERROR}}},
                       **COMMON}}})
-    return spec.to_dict()
+    document = spec.to_dict()
+    document["security"] = [{}, {"ApiKey": []}]  # the key is optional: anonymous works too
+    _every_property_required(document)
+    _examples(document)
+    return document
+
+
+SAMPLE = {"string": "…", "integer": 1, "number": 1.0, "boolean": True}
+SAMPLE_FORMATS = {"date": "2026-07-13", "date-time": "2026-07-13T08:30:00+00:00",
+                  "uri": "https://congbao.example.vn/van-ban/ubnd-tinh/2026/47-2026-qd-ubnd"}
+
+
+def example_of(schema: dict, components: dict, depth: int = 0):
+    """An example value built from a schema (its own ``example`` first), for the docs page
+    and for the spec's response examples."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    for combined in ("allOf", "anyOf"):
+        if combined in schema:
+            return example_of(schema[combined][0], components, depth)
+    if "example" in schema:
+        return schema["example"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        if depth > 3:
+            return {}
+        return {name: example_of(prop, components, depth + 1)
+                for name, prop in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [example_of(schema.get("items", {}), components, depth + 1)] if depth <= 3 else []
+    return SAMPLE_FORMATS.get(schema.get("format"), SAMPLE.get(kind))
+
+
+def _examples(document: dict) -> None:
+    components = document["components"]["schemas"]
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for code, response in operation["responses"].items():
+                content = response.get("content", {}).get("application/json")
+                if content and code.startswith("2"):
+                    content["example"] = example_of(content["schema"], components)
+
+
+def response_fields(schema: dict, components: dict) -> tuple[str, list[dict]]:
+    """The name and the fields (name, type, nullable, description) of a response schema."""
+    name = schema.get("$ref", "").rsplit("/", 1)[-1]
+    target = components.get(name, schema)
+    rows = []
+    for field, prop in target.get("properties", {}).items():
+        ref = prop.get("$ref") or next((p.get("$ref") for p in prop.get("anyOf", prop.get(
+            "allOf", [])) if "$ref" in p), None)
+        items = prop.get("items", {})
+        kind = ref.rsplit("/", 1)[1] if ref else prop.get("type", "")
+        if kind == "array":
+            kind = f"array of {items.get('$ref', '').rsplit('/', 1)[-1] or items.get('type')}"
+        rows.append({"name": field, "type": kind + (f" ({prop['format']})" if prop.get(
+            "format") else ""), "nullable": bool(prop.get("nullable")),
+            "description": prop.get("description", "")})
+    return name, rows
+
+
+def _every_property_required(document: dict) -> None:
+    """Every field of every answer is always present (``null`` when nullable): say so, so a
+    generated client does not make everything optional. A property without a type would
+    give an untyped client: refused here, so the spec cannot drift into it."""
+    for name, schema in document["components"]["schemas"].items():
+        properties = schema.get("properties", {})
+        if name not in ("Error",) and properties:
+            schema["required"] = sorted(properties)
+        for key, prop in properties.items():
+            if not ({"type", "$ref", "allOf", "anyOf"} & set(prop)):
+                raise RuntimeError(f"OpenAPI: {name}.{key} has no type: {prop}")
 
 
 def app_spec() -> dict:
@@ -189,4 +289,8 @@ def openapi():
 
 @bp.route("/docs")
 def docs():
-    return render_template("api/docs.html", spec=app_spec())
+    import json
+    spec = app_spec()
+    return render_template("api/docs.html", spec=spec, fields=response_fields,
+                           components=spec["components"]["schemas"],
+                           as_json=lambda value: json.dumps(value, ensure_ascii=False, indent=2))

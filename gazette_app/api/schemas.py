@@ -1,9 +1,40 @@
-"""Marshmallow schemas of the JSON API (they also generate the OpenAPI components)."""
+"""Marshmallow schemas of the JSON API (they also generate the OpenAPI components).
+
+Computed fields state their OpenAPI type in ``metadata`` (apispec copies it), so that a client
+generated from the spec is typed; every field is always present in an answer (marshmallow
+dumps them all, ``null`` where ``allow_none``), which the spec states as ``required``."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from ..security import public_url_for
+from search_index.analysis import slugify
+
+from ..security import absolute_url, public_url_for
+from ..vocabulary import STATUS_LABELS, document_title
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+URI = {"type": "string", "format": "uri"}
+NULLABLE = {"nullable": True}
+
+
+def ref(name: str) -> dict:
+    """A computed object field typed as a component (nullable: absent means null)."""
+    return {"allOf": [{"$ref": f"#/components/schemas/{name}"}], "nullable": True}
+
+
+def relation_view(relation, document, public_ids: set[int]) -> dict:
+    """A relation seen from ``document``: which way, its label, the other document."""
+    from ..public.documents import RELATION_LABELS, document_url
+    outgoing = relation.source_id == document.id
+    other = relation.target if outgoing else relation.source
+    other_id = other.id if other is not None else None
+    shown = other_id if other_id in public_ids else None
+    return {"kind": relation.kind, "direction": "outgoing" if outgoing else "incoming",
+            "label": RELATION_LABELS[relation.kind][0 if outgoing else 1],
+            "notation": other.notation if other is not None else relation.target_text,
+            "document_id": shown,
+            "url": absolute_url(document_url(other)) if shown else None}
 
 
 def _document_url(document) -> str:
@@ -18,25 +49,44 @@ class FileSchema(Schema):
     media_type = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
-    url = fields.Function(lambda f: public_url_for("public.document_file",
-                                                   document_id=f.document_id, file_id=f.id,
-                                                   tai=1))
+    url = fields.Function(lambda f: public_url_for("public.document_file", document_id=f.document_id,
+                                            file_id=f.id, tai=1), metadata=URI)
 
 
 class PublicationSchema(Schema):
+    """Where a document was published: the issue, its page, the citation."""
     year = fields.Integer()
     numbers = fields.List(fields.Integer())
+    label = fields.Function(lambda p: "Số " + " + ".join(f"{n:02d}" for n in p["numbers"]),
+                            metadata=STRING)
     date = fields.Date()
-    page = fields.Integer()
+    page = fields.Integer(allow_none=True)
     citation = fields.String()
+    url = fields.String(metadata={"format": "uri", "description": "the issue's page"})
+
+
+class RelationSchema(Schema):
+    """A confirmed relation, from this document ("outgoing": it amends, repeals ...) or to it
+    ("incoming": it is amended by ...). The other document is named; linked when public."""
+    kind = fields.String(metadata={"enum": ["amends", "replaces", "repeals", "suspends",
+                                            "corrects", "guides"]})
+    direction = fields.String(metadata={"enum": ["outgoing", "incoming"]})
+    label = fields.String(metadata={"description": "Sửa đổi, bổ sung / Bị bãi bỏ bởi ..."})
+    notation = fields.String()
+    document_id = fields.Integer(allow_none=True)
+    url = fields.String(allow_none=True, metadata={"format": "uri"})
 
 
 class DocumentSchema(Schema):
     id = fields.Integer()
     notation = fields.String()
-    issuer = fields.Function(lambda d: d.issuer.name)
-    issuer_code = fields.Function(lambda d: d.issuer.code)
+    issuer = fields.String(attribute="issuer.name")
+    issuer_code = fields.String(attribute="issuer.code")
     doc_type = fields.String()
+    doc_type_code = fields.Function(lambda d: slugify(d.doc_type), metadata=STRING)
+    type_name = fields.String(metadata={"description": "Quyết định, Nghị quyết, ..."})
+    title = fields.Function(lambda d: document_title(d.type_name, d.notation, d.issuer.name),
+                            metadata=STRING)
     legal = fields.Boolean()
     abstract = fields.String()
     signer = fields.String()
@@ -44,13 +94,16 @@ class DocumentSchema(Schema):
     effective = fields.Date(allow_none=True)
     expires = fields.Date(allow_none=True)
     field = fields.String()
-    status = fields.Function(lambda d: d.current_status)  # today's, in Vietnam
+    status = fields.String(attribute="current_status",
+                           metadata={"enum": list(STATUS_LABELS), "description": "today's"})
     status_label = fields.String()
-    url = fields.Function(_document_url)
-    pdf_url = fields.Method("_pdf_url", allow_none=True)
+    url = fields.Function(_document_url, metadata=URI)
+    pdf_url = fields.Method("_pdf_url", allow_none=True, metadata=URI | NULLABLE)
     # Files the public may download (never one withheld for its active content).
     files = fields.List(fields.Nested(FileSchema), attribute="public_files")
-    publication = fields.Method("_publication", allow_none=True)
+    publication = fields.Method("_publication", allow_none=True, metadata=ref("Publication"))
+    relations = fields.Method("_relations", metadata={
+        "type": "array", "items": {"$ref": "#/components/schemas/Relation"}})
 
     def _pdf_url(self, document):
         pdf = document.file("pdf")
@@ -65,34 +118,44 @@ class DocumentSchema(Schema):
         return PublicationSchema().dump({
             "year": entry.issue.year, "numbers": entry.issue.number_list,
             "date": entry.issue.date, "page": document.published_page,
-            "citation": citation(document)})
+            "citation": citation(document),
+            "url": public_url_for("public.issue_page", year=entry.issue.year,
+                           number=entry.issue.first_number)})
+
+    def _relations(self, document):
+        from ..public.documents import public_relations
+        relations, public_ids = public_relations(document)
+        return RelationSchema(many=True).dump(
+            [relation_view(r, document, public_ids) for r in relations])
 
 
 class ContentsEntrySchema(Schema):
     document_id = fields.Integer()
     part = fields.String(metadata={"description": "legal | other"})
-    notation = fields.Function(lambda e: e.document.notation)
-    doc_type = fields.Function(lambda e: e.document.doc_type)
-    issuer = fields.Function(lambda e: e.document.issuer.name)
-    issued = fields.Function(lambda e: e.document.issued.isoformat())
-    abstract = fields.Function(lambda e: e.document.abstract)
-    page = fields.Function(lambda e: e.issue.first_page + e.start_page - 1)
+    notation = fields.String(attribute="document.notation")
+    doc_type = fields.String(attribute="document.doc_type")
+    issuer = fields.String(attribute="document.issuer.name")
+    issued = fields.Date(attribute="document.issued")
+    abstract = fields.String(attribute="document.abstract")
+    page = fields.Function(lambda e: e.issue.first_page + e.start_page - 1, metadata=INTEGER)
+    url = fields.Function(lambda e: _document_url(e.document), metadata=URI)
     page_count = fields.Integer()
 
 
 class IssueSchema(Schema):
     year = fields.Integer()
-    numbers = fields.Function(lambda i: i.number_list)
+    numbers = fields.List(fields.Integer(), attribute="number_list")
     label = fields.String()
     date = fields.Date()
-    page_count = fields.Integer()
-    documents = fields.Function(lambda i: len(i.entries))
-    pdf_sha256 = fields.String()
-    signed = fields.Function(lambda i: bool(i.signed_pdf_sha256))
+    page_count = fields.Integer(allow_none=True)
+    documents = fields.Function(lambda i: len(i.entries), metadata=INTEGER)
+    pdf_sha256 = fields.String(allow_none=True)
+    signed = fields.Function(lambda i: bool(i.signed_pdf_sha256), metadata={"type": "boolean"})
     url = fields.Function(lambda i: public_url_for("public.issue_page", year=i.year,
-                                            number=i.first_number))
+                                            number=i.first_number), metadata=URI)
     pdf_url = fields.Function(lambda i: public_url_for("public.issue_pdf", year=i.year,
-                                                number=i.first_number))
+                                                number=i.first_number),
+                              metadata=URI)
 
 
 class IssueDetailSchema(IssueSchema):
@@ -110,27 +173,29 @@ class VolumeSchema(Schema):
     manifest_sha256 = fields.String(allow_none=True)
     content_sha256 = fields.String(allow_none=True,
                                    metadata={"description": "printed in the volume's manifest"})
-    built_at = fields.DateTime()
-    issues = fields.Function(lambda v: [i.label for i in v.issues])
+    built_at = fields.DateTime(allow_none=True)
+    issues = fields.Function(lambda v: [i.label for i in v.issues],
+                             metadata={"type": "array", "items": STRING})
     pdf_url = fields.Function(lambda v: public_url_for("public.volume_pdf", year=v.year,
-                                                quarter=v.quarter))
-    manifest_url = fields.Function(lambda v: public_url_for("public.volume_manifest",
-                                                            year=v.year, quarter=v.quarter))
+                                                quarter=v.quarter), metadata=URI)
+    manifest_url = fields.Function(lambda v: public_url_for("public.volume_manifest", year=v.year,
+                                                     quarter=v.quarter),
+                                   metadata=URI)
 
 
 class CitationSchema(Schema):
     """What a citation ("Số 12/2026, tr. 23") leads to."""
 
-    citation = fields.Function(lambda r: r.citation.text)
-    year = fields.Function(lambda r: r.citation.year)
-    number = fields.Function(lambda r: r.citation.number)
-    page = fields.Function(lambda r: r.citation.page)
-    issue = fields.Function(lambda r: r.issue.label)
+    citation = fields.String(attribute="citation.text")
+    year = fields.Integer(attribute="citation.year")
+    number = fields.Integer(attribute="citation.number")
+    page = fields.Integer(attribute="citation.page")
+    issue = fields.String(attribute="issue.label")
     issue_url = fields.Function(lambda r: public_url_for("api.issue", year=r.issue.year,
-                                                  number=r.issue.first_number))
-    where = fields.String(metadata={"description": "document | front | colophon"})
-    document = fields.Function(lambda r: DocumentSchema().dump(r.document) if r.document
-                               else None)
+                                                  number=r.issue.first_number),
+                                metadata=URI)
+    where = fields.String(metadata={"enum": ["document", "front", "colophon"]})
+    document = fields.Nested(lambda: DocumentSchema(), allow_none=True)
 
 
 class NewsSchema(Schema):

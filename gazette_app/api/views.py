@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from .. import clock
 from ..extensions import db
 from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume, public_documents
 from ..notation import NotationError, parse_notation
@@ -75,23 +76,54 @@ def document(document_id: int):
     return jsonify(DocumentSchema().dump(_document_or_404(document_id)))
 
 
+LIST_MAX_SIZE = 100
+
+
+def _int_arg(name: str, default: int | None, low: int, high: int):
+    """An integer query argument in [low, high]; (value, None) or (None, error answer)."""
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default, None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        return None, bad_parameter(name, f"Phải là số từ {low} đến {high}.")
+    return int(raw), None
+
+
 @bp.route("/documents")
 def documents_by_notation():
-    """Documents bearing a notation ("37/2026/QĐ-UBND", accents optional), optionally of one
-    issuer (its code): the same notation may come from several issuers."""
+    """Public documents, newest first, a page at a time: all of them, or those bearing a
+    notation ("37/2026/QĐ-UBND", accents optional: several issuers may use one), of an issuer
+    (its code), of a year."""
+    query = select(Document).where(public_documents())
     notation = request.args.get("notation", "")
-    if not notation:
-        return bad_parameter("notation", "Cần số, ký hiệu văn bản.")
-    try:
-        key = parse_notation(notation).key
-    except NotationError as error:
-        return bad_parameter("notation", str(error))
-    query = select(Document).where(Document.notation_key == key, public_documents())
+    if notation:
+        try:
+            query = query.where(Document.notation_key == parse_notation(notation).key)
+        except NotationError as error:
+            return bad_parameter("notation", str(error))
     issuer = request.args.get("issuer")
     if issuer:
-        query = query.join(Issuer).where(Issuer.code == issuer[:200])
-    found = db.session.scalars(query.order_by(Document.issued.desc(), Document.id)).all()
-    return jsonify(total=len(found), results=DocumentSchema(many=True).dump(found))
+        found_issuer = db.session.scalar(select(Issuer).where(Issuer.code == issuer[:200]))
+        if found_issuer is None:
+            return bad_parameter("issuer", f"Không có cơ quan ban hành mã “{issuer[:200]}”.")
+        query = query.where(Document.issuer_id == found_issuer.id)
+    year, problem = _int_arg("year", None, 1945, 2100)
+    if problem:
+        return problem
+    if year:
+        query = query.where(Document.year == year)
+    page, problem = _int_arg("page", 1, 1, 100000)
+    size, problem_size = _int_arg("size", 20, 1, LIST_MAX_SIZE)
+    if problem or problem_size:
+        return problem or problem_size
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // size))
+    if page > pages:
+        return bad_parameter("page", f"Trang {page} vượt quá số trang ({pages}).")
+    found = db.session.scalars(query.order_by(Document.issued.desc(), Document.id.desc())
+                               .offset((page - 1) * size).limit(size)).all()
+    return jsonify(total=total, page=page, size=size, pages=pages,
+                   results=DocumentSchema(many=True).dump(found))
 
 
 @bp.route("/documents/<int(max=2147483647):document_id>/pdf")
@@ -104,12 +136,17 @@ def document_pdf(document_id: int):
 
 @bp.route("/issues")
 def issues():
+    """The published issues of a year, newest first; without ``year``, of the latest year
+    that has one (the app's first screen)."""
     year = request.args.get("year")
-    if year is None or not year.isdigit() or not 1945 <= int(year) <= 2100:
+    if year is None:
+        year = db.session.scalar(select(Issue.year).where(Issue.state == "published")
+                                 .order_by(Issue.year.desc()).limit(1)) or clock.today().year
+    elif not year.isdigit() or not 1945 <= int(year) <= 2100:
         return bad_parameter("year", "Năm phải từ 1945 đến 2100.")
     found = db.session.scalars(select(Issue).where(Issue.year == int(year),
                                                    Issue.state == "published")
-                               .order_by(Issue.date, Issue.id)).all()
+                               .order_by(Issue.date.desc(), Issue.id.desc())).all()
     return jsonify(year=int(year), results=IssueSchema(many=True).dump(found))
 
 

@@ -5,6 +5,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from sqlalchemy import or_, select, update
 
 from .. import clock
+from ..document_text import text_blocks
 from ..extensions import db
 from ..inputs import db_int
 from ..models import Document, DocumentFile, DocumentRelation, Issuer, public_documents
@@ -26,6 +27,11 @@ def document_url(document: Document, **kwargs) -> str:
                    slug=document.slug, **kwargs)
 
 
+@bp.app_context_processor
+def _document_helpers() -> dict:
+    return {"document_url": document_url}
+
+
 def citation(document: Document) -> str | None:
     """"Công báo tỉnh Sơn La, Số 12/2026, tr. 23" (like the Federal Register's "88 FR 12345")."""
     entry = document.published_entry
@@ -42,6 +48,22 @@ def _visible(document: Document | None) -> Document:
     if document is None or not document.is_public:
         abort(404)
     return document
+
+
+def public_relations(doc: Document) -> tuple[list[DocumentRelation], set[int]]:
+    """The confirmed relations of a document both ways, and which related documents are
+    public (the page and the API link only those)."""
+    relations = db.session.scalars(select(DocumentRelation).where(
+        DocumentRelation.confirmed.is_(True), or_(
+            DocumentRelation.source_id == doc.id, DocumentRelation.target_id == doc.id))
+        .order_by(DocumentRelation.id)).all()
+    related = {r.source_id for r in relations} | {r.target_id for r in relations if r.target_id}
+    public_ids = set(db.session.scalars(select(Document.id).where(
+        Document.id.in_(related), public_documents())))
+    # A relation from a document the public cannot see yet is not shown (its effect on the
+    # status is, once it takes effect: the history names the document).
+    return [r for r in relations if r.source_id == doc.id or r.source_id in public_ids], \
+        public_ids
 
 
 @bp.route("/van-ban/<int(max=2147483647):document_id>")
@@ -71,18 +93,11 @@ def document_page(issuer: str, year: int, slug: str):
     db.session.execute(update(Document).where(Document.id == doc.id)
                        .values(view_count=Document.view_count + 1))
     db.session.commit()
-    relations = db.session.scalars(select(DocumentRelation).where(
-        DocumentRelation.confirmed.is_(True), or_(
-            DocumentRelation.source_id == doc.id, DocumentRelation.target_id == doc.id))).all()
-    related = {r.source_id for r in relations} | {r.target_id for r in relations if r.target_id}
-    public_ids = set(db.session.scalars(select(Document.id).where(
-        Document.id.in_(related), public_documents())))
-    # A relation from a document the public cannot see yet is not shown (its effect on the
-    # status is, once it takes effect: the history names the document).
-    relations = [r for r in relations if r.source_id == doc.id or r.source_id in public_ids]
+    relations, public_ids = public_relations(doc)
     return render_template("public/document.html", doc=doc, citation=citation(doc),
                            relations=relations, labels=RELATION_LABELS, public_ids=public_ids,
-                           timeline=doc.status_timeline(), today=clock.today())
+                           timeline=doc.status_timeline(), today=clock.today(),
+                           blocks=text_blocks(doc.body_text))
 
 
 @bp.route("/van-ban/<int(max=2147483647):document_id>/tep/<int(max=2147483647):file_id>")

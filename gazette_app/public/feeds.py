@@ -2,6 +2,7 @@
 XML is built with ElementTree, so every text is escaped."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timezone
 from xml.etree import ElementTree as ET
 
@@ -113,3 +114,35 @@ def sitemap():
         add(absolute_url(document_url(document)), document.updated_at)
     return Response(ET.tostring(root, encoding="utf-8", xml_declaration=True),
                     mimetype="application/xml", headers={"Cache-Control": "public, max-age=3600"})
+
+
+@bp.route("/robots.txt")
+def robots():
+    """Everything public may be indexed except the staff side, the API and the search results
+    (endless combinations of filters); the sitemap lists every issue and document."""
+    lines = ["User-agent: *", "Disallow: /staff/", "Disallow: /login", "Disallow: /api/",
+             "Disallow: /tim-kiem", "Disallow: /co-chu/", "Disallow: /gop-y",
+             f"Sitemap: {absolute_url(url_for('public.sitemap'))}", ""]
+    return Response("\n".join(lines), mimetype="text/plain",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@bp.route("/site.webmanifest")
+def web_manifest():
+    """The web app manifest: name and icons when a citizen adds the site to a phone's screen."""
+    name = f"Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}"
+    icons = [{"src": url_for("static", filename=f"icons/icon-{size}.png"),
+              "sizes": f"{size}x{size}", "type": "image/png"} for size in (192, 512)]
+    body = {"name": name, "short_name": "Công báo", "lang": "vi", "start_url": "/",
+            "display": "browser", "theme_color": "#c00000", "background_color": "#ffffff",
+            "icons": icons}
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False),
+                                          mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return current_app.send_static_file("icons/favicon.ico")

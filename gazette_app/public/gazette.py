@@ -12,7 +12,7 @@ from issues.model import PART_TITLES
 from .. import clock
 from ..extensions import db
 from ..models import Issue, IssueNumber
-from ..storage import send_stored
+from ..storage import get_store, send_stored
 from .views import bp
 
 QUARTERS = ("I", "II", "III", "IV")
@@ -33,11 +33,22 @@ def issues_latest_year():
     return redirect(url_for("public.issues_by_year", year=year))
 
 
+def stored_size(sha256: str | None) -> int | None:
+    """Bytes of a stored file, for the "PDF, 2,4 MB" citizens see before downloading."""
+    if not sha256:
+        return None
+    try:
+        return get_store().path(sha256).stat().st_size
+    except OSError:
+        return None
+
+
 @bp.route("/cong-bao/<int(max=2147483647):year>")
 def issues_by_year(year: int):
+    """A year's issues, the newest first (quarter IV before III), with a switcher of years."""
     issues = db.session.scalars(select(Issue).where(Issue.year == year,
                                                     Issue.state == "published")
-                                .order_by(Issue.date, Issue.id)).all()
+                                .order_by(Issue.date.desc(), Issue.id.desc())).all()
     by_quarter = [(QUARTERS[q], list(items)) for q, items in
                   groupby(issues, key=lambda i: (i.date.month - 1) // 3)]
     from ..models import Volume
@@ -45,8 +56,10 @@ def issues_by_year(year: int):
         select(Volume).where(Volume.year == year, Volume.pdf_sha256.is_not(None)))}
     years = db.session.scalars(select(Issue.year).where(Issue.state == "published")
                                .distinct().order_by(Issue.year.desc())).all()
+    sizes = {issue.id: stored_size(issue.pdf_sha256) for issue in issues}
+    sizes |= {f"volume-{v.quarter}": stored_size(v.pdf_sha256) for v in volumes.values()}
     return render_template("public/issues.html", year=year, by_quarter=by_quarter, years=years,
-                           volumes=volumes)
+                           volumes=volumes, sizes=sizes)
 
 
 @bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>")
@@ -60,7 +73,9 @@ def issue_page(year: int, number: int):
         groups = [(heading, list(items)) for heading, items in groupby(
             entries, key=lambda e: authority(e.document.issuer.name, e.document.doc_type).heading)]
         parts.append((PART_TITLES[part], groups))
-    return render_template("public/issue.html", issue=issue, parts=parts)
+    return render_template("public/issue.html", issue=issue, parts=parts,
+                           pdf_size=stored_size(issue.pdf_sha256),
+                           signed_size=stored_size(issue.signed_pdf_sha256))
 
 
 @bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>.pdf")

@@ -1,31 +1,63 @@
 """The public search page /tim-kiem: works without JavaScript, on a phone first."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import render_template, request
 from marshmallow import ValidationError
 
 from ..ratelimits import limiter, limits_off, search_rate
 from ..search import get_backend, log_search
-from ..search_args import SearchArgsSchema, blank_to_none, to_query
+from ..search_args import (DATE_FIELDS, SearchArgsSchema, blank_to_none, resolve_codes, to_query,
+                           vn_dates_to_iso)
 from ..vocabulary import STATUS_LABELS
+from .hits import describe_hits
 from .views import bp
 
 FACET_TITLES = {"issuer": "Cơ quan ban hành", "doc_type": "Loại văn bản", "year": "Năm",
                 "status": "Tình trạng hiệu lực"}
+FILTER_TITLES = {"issuer": "cơ quan ban hành", "doc_type": "loại văn bản", "legal": "nhóm",
+                 "status": "tình trạng", "field": "lĩnh vực", "date_from": "từ ngày",
+                 "date_to": "đến ngày", "year": "năm", "issue": "số Công báo"}
+DATE_MESSAGE = "Ngày không hợp lệ: viết ngày/tháng/năm, ví dụ 15/3/2026."
+
+
+def _load(args: dict) -> tuple[dict, dict]:
+    """Valid arguments, and the messages of those refused (they are searched without)."""
+    try:
+        values, errors = SearchArgsSchema().load(args), {}
+    except ValidationError as error:
+        errors = {name: ([DATE_MESSAGE] if name in DATE_FIELDS and "sau ngày" not in str(message)
+                         else message) for name, message in error.messages.items()}
+        values = SearchArgsSchema().load({k: v for k, v in args.items() if k not in errors})
+    try:
+        return resolve_codes(values)[0], errors
+    except ValidationError as error:
+        errors |= error.messages
+        return resolve_codes(values | {name: None for name in error.messages})[0], errors
+
+
+def _without_each_filter(query, values: dict) -> list[dict]:
+    """For a search that found nothing: how many it finds without each of its filters."""
+    backend, options = get_backend(), []
+    for name, title in FILTER_TITLES.items():
+        if values.get(name) is None:
+            continue
+        count = backend.search(replace(query, **{name: None}, page=1, size=1)).total
+        options.append({"name": name, "title": title, "count": count})
+    return options
 
 
 @bp.route("/tim-kiem")
 @limiter.limit(search_rate, exempt_when=limits_off)
 def search():
-    args = blank_to_none(request.args.to_dict())
-    errors = {}
-    try:
-        values = SearchArgsSchema().load(args)
-    except ValidationError as error:
-        errors = error.messages
-        values = SearchArgsSchema().load({k: v for k, v in args.items() if k not in errors})
+    args = vn_dates_to_iso(blank_to_none(request.args.to_dict()))
+    values, errors = _load(args)
     query = to_query(values)
     result = get_backend().search(query)
     log_search(query, result, "web")
-    return render_template("public/search.html", result=result, values=values, errors=errors,
-                           facet_titles=FACET_TITLES, statuses=STATUS_LABELS)
+    hits = describe_hits(result.hits)
+    relax = _without_each_filter(query, values) if result.total == 0 else []
+    return render_template("public/search.html", result=result, hits=hits, values=values,
+                           errors=errors, raw=request.args, facet_titles=FACET_TITLES,
+                           statuses=STATUS_LABELS, relax=relax)

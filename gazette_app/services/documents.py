@@ -10,6 +10,7 @@ from ..extensions import db
 from ..intake import IntakeError
 from ..intake.files import KINDS
 from ..intake.text import clean_rendition
+from ..intake.text import page_texts
 from ..models import Document, DocumentFile, DuplicateFlag, User
 from ..storage import get_store
 from ..models.types import utcnow
@@ -17,6 +18,7 @@ from ..notation import parse_notation
 from ..validity import RECORDED_STATUSES
 from .audit import record
 from .freeze import check_mutable
+from .receiving import MAX_TEXT_CHARS
 from .statuses import refresh_document
 
 
@@ -108,6 +110,8 @@ def attach_pdf(document: Document, data: bytes, filename: str | None,
                           media_type="application/pdf", filename=display_name(filename),
                           page_count=len(reader.pages))
     document.files.append(stored)
+    if not document.body_text:  # attached alone (command line, demo): the text to read and find
+        document.body_text = "\n\n".join(page_texts(reader))[:MAX_TEXT_CHARS]
     if document.state == "received":
         document.state = "ready"
     record("document.attach_pdf", "document", document.id, before=before,

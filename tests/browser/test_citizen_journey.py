@@ -19,8 +19,8 @@ def test_citizen_and_staff_journey(app, runner, live_server, browser, screenshot
         page.goto(f"{live_server}/")
         page.screenshot(path=str(screenshot_dir / f"home-{name}.png"))
         page.fill("#q", "phe chuan ket qua bau chu tich hoi dong nhan dan xa phieng khoai")
-        page.click("form.searchbox button")
-        page.locator("ol.hits li a.hit-title").first.click()
+        page.click("form[role=search] .gz-searchbox button")
+        page.locator(".gz-hit__title a").first.click()
         assert "Phiêng Khoài" in page.inner_text("main")
         assert "/van-ban/hdnd-tinh/2026/" in page.url
         page.screenshot(path=str(screenshot_dir / f"document-{name}.png"))
@@ -32,12 +32,12 @@ def test_citizen_and_staff_journey(app, runner, live_server, browser, screenshot
         issue_link.click()
         assert "Mục lục" in page.inner_text("main")
         page.screenshot(path=str(screenshot_dir / f"issue-{name}.png"))
-        page_link = page.locator("ol.contents a.page").first
+        page_link = page.locator("ol.gz-contents a.gz-page").first
         href = page_link.get_attribute("href")
         assert ".pdf#page=" in href
         response = page.request.get(live_server + href.split("#")[0])
         assert response.status == 200 and response.body()[:5] == b"%PDF-"
-        page.locator("ol.contents li a").first.click()
+        page.locator("ol.gz-contents li a").first.click()
         page.click("text=Góp ý về văn bản này")
         page.fill("#message", f"Đề nghị đăng kèm phụ lục của văn bản ({name}).")
         page.wait_for_timeout(3200)  # people take a few seconds; bots post at once
