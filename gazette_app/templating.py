@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import quote
 
 from flask import Flask, current_app, request, url_for
 
@@ -45,10 +46,13 @@ def filesize(size: int | None) -> str:
     return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
 
 
+URL_SAFE = "/:@!$&'()*+,;=-._~%"  # what a path may carry as it is; the rest is %-escaped
+
+
 def public_url(path: str) -> str:
     """``path`` on the site's public address (GAZETTE_PUBLIC_URL): canonical links and Open
     Graph URLs name the address citizens use, not the one a proxy forwarded to."""
-    return current_app.config["GAZETTE_PUBLIC_URL"].rstrip("/") + path
+    return current_app.config["GAZETTE_PUBLIC_URL"].rstrip("/") + quote(path, safe=URL_SAFE)
 
 
 def masthead():

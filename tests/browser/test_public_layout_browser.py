@@ -46,7 +46,8 @@ def test_public_pages_fit_the_screen_and_the_document_reads(app, runner, live_se
     page.locator(".gz-pdf").scroll_into_view_if_needed()
     first = page.locator(".gz-pdf__pages canvas").first
     first.wait_for()
-    page.wait_for_function("document.querySelector('.gz-pdf__pages canvas').dataset.drawn")
+    # a selector, not a JavaScript predicate: the page's CSP forbids eval, which polling needs
+    page.wait_for_selector(".gz-pdf__pages canvas[data-drawn]")
     page.wait_for_timeout(500)
     assert first.evaluate(DRAWN) > 100, "the first PDF page was not drawn"
     box = first.bounding_box()
@@ -57,7 +58,7 @@ def test_public_pages_fit_the_screen_and_the_document_reads(app, runner, live_se
     if pages > 1:
         page.goto(live_server + PAGES["document"] + f"#trang={pages}")
         last = page.locator(f"#pdf-trang-{pages}")
-        page.wait_for_function(f"document.getElementById('pdf-trang-{pages}')?.dataset.drawn")
+        page.wait_for_selector(f"#pdf-trang-{pages}[data-drawn]")
         assert last.is_visible()
     assert problems == [], problems
     context.close()
