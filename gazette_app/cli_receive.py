@@ -9,10 +9,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import jobs
-from .recovery import recover_at_start
+from .cli_issues import _user
 from .extensions import db
 from .models import Receipt
-from .cli_issues import _user
+from .recovery import recover_at_start
 from .services import receiving
 
 

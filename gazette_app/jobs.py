@@ -13,8 +13,8 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import select, update

@@ -19,7 +19,7 @@ from itertools import chain
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import delete, event, inspect, insert, select
+from sqlalchemy import delete, event, insert, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from search_index.backend import SearchBackend

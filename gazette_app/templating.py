@@ -8,12 +8,11 @@ from flask import Flask, current_app, request, url_for
 from print_templates.dates import short_date
 from search_index.analysis import slugify
 
+from . import clock
 from .document_text import articles
+from .formatting import vn_number
 from .models import Role
 from .vocabulary import STATUS_TAGS, document_title
-from . import clock
-from .formatting import vn_number
-
 
 
 def vn_date(value: date | None) -> str:

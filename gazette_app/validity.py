@@ -13,9 +13,9 @@ index filters and counts on) equal to ``status_on(today)`` every day.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from .vocabulary import STATUS_LABELS
 

@@ -15,13 +15,19 @@ subsets, and the content of documents' own PDFs merged into an issue.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
-                           NumberObject, TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from .active_content import strip_active_content
 from .pdfio import write_atomically
@@ -59,13 +65,13 @@ def _xmp(title: str, author: str, subject: str, keywords: str, creator: str, pro
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
-<?xpacket end="w"?>""".encode("utf-8")
+<?xpacket end="w"?>""".encode()
 
 
 def make_archival(source: Path, out: Path, when: datetime) -> None:
     """Write the archival rendition of ``source`` to ``out`` (atomically); ``when`` is the
     moment written into its metadata (the caller's clock: engines do not read the time)."""
-    when = when.astimezone(timezone.utc).replace(microsecond=0)
+    when = when.astimezone(UTC).replace(microsecond=0)
     writer = PdfWriter(clone_from=str(source))
     info = PdfReader(str(source)).metadata or {}
     title, author = str(info.get("/Title", "")), str(info.get("/Author", ""))

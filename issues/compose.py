@@ -19,9 +19,15 @@ from pypdf.generic import RectangleObject
 
 from print_templates import Masthead
 from print_templates.dates import short_date
-from print_templates.layouts import (HEADER_BAND, ContentsLine, FrontMatter, build_colophon,
-                                     build_front_matter, build_header_pages,
-                                     build_separator_page)
+from print_templates.layouts import (
+    HEADER_BAND,
+    ContentsLine,
+    FrontMatter,
+    build_colophon,
+    build_front_matter,
+    build_header_pages,
+    build_separator_page,
+)
 
 from .active_content import strip_active_content
 from .model import PART_TITLES, ComposedIssue, CompositionError, ContentsEntry, IssueSpec

@@ -22,10 +22,18 @@ from pathlib import Path
 
 from print_templates import Masthead
 from print_templates.dates import short_date
-from print_templates.volume_layouts import (ANNEX_TITLE, BoundIssue, IndexLine, ManifestRow,
-                                            ManifestSection, VolumeFront, build_blank,
-                                            build_manifest_pages, build_separator,
-                                            build_volume_front)
+from print_templates.volume_layouts import (
+    ANNEX_TITLE,
+    BoundIssue,
+    IndexLine,
+    ManifestRow,
+    ManifestSection,
+    VolumeFront,
+    build_blank,
+    build_manifest_pages,
+    build_separator,
+    build_volume_front,
+)
 
 from .compose import contents_text, open_document_pdf
 from .model import PART_TITLES, CompositionError

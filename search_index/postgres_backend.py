@@ -14,7 +14,7 @@ abstract and the body's first characters (search_index.highlight, as the tantivy
 from __future__ import annotations
 
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine

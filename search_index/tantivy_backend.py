@@ -16,10 +16,10 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 import tantivy
 from tantivy import Occur, Query

@@ -8,7 +8,6 @@ import re
 import pytest
 
 
-
 @pytest.fixture(scope="module")
 def demo(demo_app):
     return demo_app

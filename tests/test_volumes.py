@@ -10,14 +10,16 @@ import subprocess
 from datetime import date
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from gazette_app.extensions import db
 from gazette_app.models import Document, Issue, User, Verification, Volume
 from gazette_app.services import issues as workflow
-from gazette_app.services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN, parse_citation
+from gazette_app.services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
+from gazette_app.services.citations import parse_citation
 from gazette_app.services.volumes import build_volume, verify
 from gazette_app.storage import get_store
 from search_index.analysis import fold

@@ -6,7 +6,7 @@ overdue counts and the quarter's statistics."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,6 @@ from gazette_app.services.users import create_user
 from search_index.model import SearchQuery
 from tests.conftest import csrf_token
 
-UTC = timezone.utc
 PASSWORD = "biên-tập-năm-2026!"
 
 

@@ -10,8 +10,17 @@ from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS
 from ..notation import JSON_SCHEMA_PATTERN
 from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
 from ..vocabulary import STATUS_LABELS
-from .schemas import (CitationSchema, DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema,
-                      IssueSchema, NewsSchema, PublicationSchema, RelationSchema, VolumeSchema)
+from .schemas import (
+    CitationSchema,
+    DocumentSchema,
+    FeedbackCreatedSchema,
+    IssueDetailSchema,
+    IssueSchema,
+    NewsSchema,
+    PublicationSchema,
+    RelationSchema,
+    VolumeSchema,
+)
 from .views import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}

@@ -15,8 +15,15 @@ from ..notation import NotationError, parse_notation
 from ..ratelimits import api_rate, feedback_rate, limiter, limits_off
 from ..security import absolute_url
 from ..storage import send_stored
-from .schemas import (CitationSchema, DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema, IssueSchema,
-                      NewsSchema, VolumeSchema)
+from .schemas import (
+    CitationSchema,
+    DocumentSchema,
+    FeedbackCreatedSchema,
+    IssueDetailSchema,
+    IssueSchema,
+    NewsSchema,
+    VolumeSchema,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
 limiter.limit(api_rate, exempt_when=limits_off)(bp)

@@ -19,10 +19,10 @@ import math
 import random
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 from flask import current_app
 from sqlalchemy import select

@@ -6,8 +6,8 @@ from itertools import groupby
 from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from issues.ordering import authority
 from issues.model import PART_TITLES
+from issues.ordering import authority
 
 from .. import clock
 from ..extensions import db

@@ -8,8 +8,14 @@ from marshmallow import ValidationError
 
 from ..ratelimits import limiter, limits_off, search_rate
 from ..search import get_backend, log_search
-from ..search_args import (DATE_FIELDS, SearchArgsSchema, blank_to_none, resolve_codes, to_query,
-                           vn_dates_to_iso)
+from ..search_args import (
+    DATE_FIELDS,
+    SearchArgsSchema,
+    blank_to_none,
+    resolve_codes,
+    to_query,
+    vn_dates_to_iso,
+)
 from ..vocabulary import STATUS_LABELS
 from .hits import describe_hits
 from .views import bp

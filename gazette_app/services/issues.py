@@ -24,9 +24,9 @@ from print_templates.dates import short_date
 
 from .. import clock
 from ..extensions import db
+from ..faults import checkpoint
 from ..models import Document, Issue, IssueEntry, IssueNumber, Role, User
 from ..models.types import utcnow
-from ..faults import checkpoint
 from ..storage import get_store, work_dir
 from .audit import record
 from .deadlines import due_date

@@ -21,6 +21,7 @@ from pypdf import PdfWriter
 from sqlalchemy import select
 
 from ..extensions import db
+from ..faults import checkpoint
 from ..intake import IntakeError
 from ..intake.files import KINDS, Kind, office_hazards, sniff
 from ..intake.metadata import propose
@@ -30,7 +31,6 @@ from ..intake.tools import libreoffice_to_pdf, ocr_pdf
 from ..jobs import JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, DocumentRelation, Job, Receipt, User
 from ..notation import NotationError, parse_notation
-from ..faults import checkpoint
 from ..schemas import DocumentFieldsSchema, Text, _non_empty
 from ..storage import get_store, storage_failure, work_dir
 from .audit import record

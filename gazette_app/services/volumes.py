@@ -9,14 +9,22 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from issues.volume import (BuiltVolume, StoredFile, VolumeDocument, VolumeError, VolumeIssue,
-                           VolumeSpec, build_volume as build_volume_pdf, check_content_hash)
+from issues.volume import (
+    BuiltVolume,
+    StoredFile,
+    VolumeDocument,
+    VolumeError,
+    VolumeIssue,
+    VolumeSpec,
+    check_content_hash,
+)
+from issues.volume import build_volume as build_volume_pdf
 
 from ..extensions import db
+from ..faults import checkpoint
 from ..jobs import JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, Issue, Job, Receipt, User, Verification, Volume
 from ..models.types import utcnow
-from ..faults import checkpoint
 from ..storage import get_store, work_dir
 from .audit import record
 from .issues import masthead
