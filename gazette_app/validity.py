@@ -62,10 +62,12 @@ def timeline(issued: date, effective: date | None, expires: date | None,
     starts = effective or issued
     changes = []
     if starts > issued:
-        changes.append(StatusChange(issued, "not_yet_in_force", "văn bản được ban hành, hiệu lực từ ngày ghi trong văn bản"))
+        changes.append(StatusChange(issued, "not_yet_in_force",
+                                    "văn bản được ban hành, hiệu lực từ ngày ghi trong văn bản"))
     changes.append(StatusChange(starts, "in_force", "ngày có hiệu lực của văn bản"))
     if expires is not None:
-        changes.append(StatusChange(expires, "expired", "hết thời hạn có hiệu lực ghi trong văn bản"))
+        changes.append(StatusChange(expires, "expired",
+                                    "hết thời hạn có hiệu lực ghi trong văn bản"))
     if recorded in RECORDED_STATUSES:
         changes.append(StatusChange(None, recorded, "theo hồ sơ của văn bản (không rõ ngày)"))
     for relation in acting:

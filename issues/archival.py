@@ -65,7 +65,7 @@ def _xmp(title: str, author: str, subject: str, keywords: str, creator: str, pro
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
-<?xpacket end="w"?>""".encode()
+<?xpacket end="w"?>""".encode()  # noqa: E501 - the XMP packet's lines are output bytes
 
 
 def make_archival(source: Path, out: Path, when: datetime) -> None:

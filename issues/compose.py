@@ -221,7 +221,8 @@ def _finish(writer: PdfWriter, spec: IssueSpec, masthead: Masthead,
     # that (or a page merged with its annotations) from carrying scripts into an issue.
     strip_active_content(writer)
     writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=spec.first_page)
-    title = f"Công báo tỉnh {masthead.province} {spec.label}/{spec.year} ngày {short_date(spec.date)}"
+    title = (f"Công báo tỉnh {masthead.province} {spec.label}/{spec.year} "
+             f"ngày {short_date(spec.date)}")
     writer.add_metadata({
         "/Title": title,
         "/Subject": f"{spec.running_header}: {len(entries)} văn bản",

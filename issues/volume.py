@@ -305,7 +305,8 @@ def _qpdf(command: list[str]) -> None:
         raise VolumeError(f"Không ghép được tập lưu trữ (qpdf: {detail}).")
 
 
-def _navigation(spec: VolumeSpec, plan: _Plan, counts: dict[str, int]) -> tuple[list[OutlineItem], list[PageLabel]]:
+def _navigation(spec: VolumeSpec, plan: _Plan,
+                counts: dict[str, int]) -> tuple[list[OutlineItem], list[PageLabel]]:
     """Bookmarks (volume > issue > part > document) and page labels ("Số 12, tr. 23")."""
     children = [OutlineItem("Bìa và mục lục tổng hợp", 0)]
     labels = [PageLabel(0, "/r")]

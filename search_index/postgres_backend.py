@@ -182,7 +182,8 @@ class PostgresBackend(SearchBackend):
             params["cited"] = cited
         elif tsquery:
             params["q"] = tsquery
-            number_match = " OR notation_forms && CAST(:numbers AS text[])" if parsed.numbers else ""
+            number_match = (" OR notation_forms && CAST(:numbers AS text[])"
+                            if parsed.numbers else "")
             conditions.append(f"(tsv @@ to_tsquery('simple', :q){number_match})")
             params["numbers"] = parsed.numbers
         where = " AND ".join(conditions + filters) or "TRUE"

@@ -345,7 +345,8 @@ def test_main_file_and_annex_become_one_document(app, client, auth, tmp_path):
         register(receipt, _proposal_form(receipt, doc_type="Quyết định của UBND tỉnh"), [])
         document = db.session.scalars(select(Document)).one()
         annex = document.file("attachment")
-        assert annex.filename == "bang-gia.xlsx" and annex.sha256 == hashlib.sha256(sheet).hexdigest()
+        assert annex.filename == "bang-gia.xlsx"
+        assert annex.sha256 == hashlib.sha256(sheet).hexdigest()
         assert document.file("signed").sha256 == hashlib.sha256(main).hexdigest()
         rendition = document.file("pdf")
         assert rendition.page_count == 3  # the decision's two pages, then the annex's table
@@ -353,7 +354,8 @@ def test_main_file_and_annex_become_one_document(app, client, auth, tmp_path):
         from gazette_app.intake.text import page_texts, read_pdf
         from gazette_app.storage import get_store
         texts = page_texts(read_pdf(get_store().path(rendition.sha256).read_bytes()))
-        assert "Đường Tô Hiệu" in texts[-1] and "12000000" in texts[-1].replace(".", "").replace(",", "")
+        assert "Đường Tô Hiệu" in texts[-1]
+        assert "12000000" in texts[-1].replace(".", "").replace(",", "")
 
 
 def test_a_job_is_claimed_by_exactly_one_worker(app):

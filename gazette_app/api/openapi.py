@@ -73,7 +73,8 @@ def build_spec() -> dict:
     for name, schema in (("Publication", PublicationSchema), ("Relation", RelationSchema),
                          ("Document", DocumentSchema), ("Issue", IssueSchema),
                          ("IssueDetail", IssueDetailSchema), ("Volume", VolumeSchema),
-                         ("Citation", CitationSchema), ("News", NewsSchema), ("FeedbackCreated", FeedbackCreatedSchema)):
+                         ("Citation", CitationSchema), ("News", NewsSchema),
+                         ("FeedbackCreated", FeedbackCreatedSchema)):
         spec.components.schema(name, schema=schema)
     spec.components.schema("Error", {"type": "object", "required": ["error"], "properties": {
         "error": {"type": "object", "required": ["code", "message"], "properties": {

@@ -16,6 +16,6 @@ from .user import Role, User
 from .volume import Verification, Volume, volume_issues
 
 __all__ = ["public_documents", "ApiKey", "AuditEvent", "Feedback", "NewsItem", "Document",
-           "DocumentFile", "DocumentRelation", "DuplicateFlag", "Issue", "IssueEntry", "IssueNumber",
-           "Issuer", "Job", "Receipt", "Role", "SearchLog", "SearchOutbox", "User", "Verification",
-           "Volume", "volume_issues"]
+           "DocumentFile", "DocumentRelation", "DuplicateFlag", "Issue", "IssueEntry",
+           "IssueNumber", "Issuer", "Job", "Receipt", "Role", "SearchLog", "SearchOutbox", "User",
+           "Verification", "Volume", "volume_issues"]

@@ -79,7 +79,8 @@ def import_records(lines: Iterable[str]) -> ImportSummary:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
-            summary.rejected.append((line_no, f"not valid JSON ({error.msg}, column {error.colno})"))
+            summary.rejected.append(
+                (line_no, f"not valid JSON ({error.msg}, column {error.colno})"))
             continue
         if not isinstance(data, dict):
             summary.rejected.append((line_no, "a line must hold one JSON object"))
