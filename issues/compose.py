@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.constants import PageLabelStyle
 from pypdf.errors import PdfReadError, PyPdfError
 from pypdf.generic import RectangleObject
 
@@ -196,7 +197,7 @@ def compose_issue(spec: IssueSpec, masthead: Masthead, out_path: Path) -> Compos
                 place_page(writer, page, headers[header_index])
                 header_index += 1
             writer.add_outline_item(title=f"{entry.notation} ({entry.printed_page})",
-                                    page_number=entry.start_page - 1, parent=part_items[part])
+                                    page_number=entry.start_page - 1, parent=part_items[entry.part])
         for page in PdfReader(str(colophon_path)).pages:
             writer.add_page(page)
         _finish(writer, spec, masthead, entries)
@@ -220,7 +221,8 @@ def _finish(writer: PdfWriter, spec: IssueSpec, masthead: Masthead,
     # Documents' pages come from clean renditions already; this keeps a file stored before
     # that (or a page merged with its annotations) from carrying scripts into an issue.
     strip_active_content(writer)
-    writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=spec.first_page)
+    writer.set_page_label(0, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL,
+                          start=spec.first_page)
     title = (f"Công báo tỉnh {masthead.province} {spec.label}/{spec.year} "
              f"ngày {short_date(spec.date)}")
     writer.add_metadata({

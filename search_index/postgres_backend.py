@@ -154,7 +154,8 @@ class PostgresBackend(SearchBackend):
         now = time.monotonic()
         if self._vocabulary is None or now - self._vocabulary[0] > VOCABULARY_TTL:
             with self.engine.connect() as conn:
-                words = conn.execute(text(f"SELECT word FROM {TABLE}_vocabulary")).scalars()
+                words: Iterable[str] = conn.execute(
+                    text(f"SELECT word FROM {TABLE}_vocabulary")).scalars()
                 self._vocabulary = (now, set(words))
         return self._vocabulary[1]
 
