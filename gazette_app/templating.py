@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, cast
 
 from flask import Flask, current_app, request, url_for
 
@@ -30,9 +31,9 @@ def vn_datetime(value: datetime | None) -> str:
 
 def url_with(**changes) -> str:
     """The current URL with some query arguments changed (pagination, filters)."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args.update({k: v for k, v in changes.items()})
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(cast(str, request.endpoint), **(request.view_args or {}), **args)
 
 
 def filesize(size: int | None) -> str:

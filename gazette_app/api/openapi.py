@@ -232,7 +232,7 @@ def example_of(schema: dict, components: dict, depth: int = 0):
         return schema["example"]
     if "enum" in schema:
         return schema["enum"][0]
-    kind = schema.get("type")
+    kind = schema.get("type", "")
     if kind == "object":
         if depth > 3:
             return {}
@@ -240,7 +240,7 @@ def example_of(schema: dict, components: dict, depth: int = 0):
                 for name, prop in schema.get("properties", {}).items()}
     if kind == "array":
         return [example_of(schema.get("items", {}), components, depth + 1)] if depth <= 3 else []
-    return SAMPLE_FORMATS.get(schema.get("format"), SAMPLE.get(kind))
+    return SAMPLE_FORMATS.get(schema.get("format", ""), SAMPLE.get(kind))
 
 
 def _examples(document: dict) -> None:

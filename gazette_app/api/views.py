@@ -33,7 +33,7 @@ READ_MAX_AGE = 60
 def field_error(field: str, message: str, *, status: int = 400,
                 code: str = "invalid_parameter", fields: dict | None = None):
     """The API's error answer for one named field (all refused fields in ``fields``)."""
-    error = {"code": code, "field": field, "message": f"{field}: {message}"}
+    error: dict[str, object] = {"code": code, "field": field, "message": f"{field}: {message}"}
     if fields is not None:
         error["fields"] = fields
     return jsonify(error=error), status
@@ -89,7 +89,7 @@ LIST_MAX_SIZE = 100
 def _int_arg(name: str, default: int | None, low: int, high: int):
     """An integer query argument in [low, high]; (value, None) or (None, error answer)."""
     raw = request.args.get(name)
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return default, None
     if not raw.isdigit() or not low <= int(raw) <= high:
         return None, bad_parameter(name, f"Phải là số từ {low} đến {high}.")

@@ -90,7 +90,7 @@ class Document(Model):
     issuer: Mapped[Issuer] = relationship(lazy="joined")
     files: Mapped[list[DocumentFile]] = relationship(back_populates="document",
                                                       cascade="all, delete-orphan")
-    entries: Mapped[list[IssueEntry]] = relationship(  # noqa: F821 - defined in issue.py
+    entries: Mapped[list[IssueEntry]] = relationship(  # type: ignore[name-defined]  # noqa: F821 - defined in issue.py
         "IssueEntry", viewonly=True, order_by="IssueEntry.id")
     # Confirmed relations of other documents acting on this one (repeal, replace, suspend...).
     acted_on_by: Mapped[list[DocumentRelation]] = relationship(

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from flask import current_app
 from marshmallow import ValidationError, validate
@@ -338,7 +339,7 @@ def register(receipt: Receipt, form: dict, relations: list[ConfirmedRelation],
         values = RegistrationSchema().load(form)
     except ValidationError as error:
         raise RegistrationError({k: " ".join(map(str, v)) if isinstance(v, list) else str(v)
-                                 for k, v in error.messages.items()}) from None
+                                 for k, v in cast(dict, error.messages).items()}) from None
     bad = [r.notation for r in relations if r.kind not in RELATION_KINDS or not _parses(r.notation)]
     if bad:
         raise RegistrationError({"relations": "Số, ký hiệu văn bản liên quan không hợp lệ: "
@@ -380,7 +381,7 @@ def _document_files(receipt: Receipt) -> list[DocumentFile]:
                                   filename=main["filename"]))
     pdf_name = main["filename"].rsplit(".", 1)[0] + ".pdf"
     files.append(DocumentFile(role="pdf", sha256=receipt.pdf_sha256,
-                              size=get_store().path(receipt.pdf_sha256).stat().st_size,
+                              size=get_store().path(cast(str, receipt.pdf_sha256)).stat().st_size,
                               media_type="application/pdf", filename=pdf_name,
                               page_count=receipt.pdf_pages))
     for annex in receipt.files[1:]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import cast
 
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -88,7 +89,7 @@ def import_records(lines: Iterable[str]) -> ImportSummary:
         try:
             values = schema.load(data)
         except ValidationError as error:
-            summary.rejected.append((line_no, first_error(error.messages)))
+            summary.rejected.append((line_no, first_error(cast(dict, error.messages))))
             continue
         _import_one(line_no, data, values, summary)
     db.session.commit()
