@@ -24,6 +24,7 @@ from bench import wrk  # noqa: E402
 from bench.common import machine, report  # noqa: E402
 from bench.corpus import queries  # noqa: E402
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -1,6 +1,7 @@
 """Search benchmark: indexing throughput and query latency (p50/p95/p99) for the tantivy
-(default), Whoosh and PostgreSQL backends, with SQLite FTS5 on the same corpus and queries as the baseline, all in one
-run. ``--sizes 10000`` (make bench) or ``--sizes 10000,100000`` (make bench-full)."""
+(default), Whoosh and PostgreSQL backends, with SQLite FTS5 on the same corpus and queries as the
+baseline, all in one run. ``--sizes 10000`` (make bench) or ``--sizes 10000,100000``
+(make bench-full)."""
 from __future__ import annotations
 
 import argparse

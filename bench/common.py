@@ -1,8 +1,8 @@
 """Shared output format of the benchmarks: ``name: value unit`` lines, targets marked."""
 from __future__ import annotations
 
-import platform
 import os
+import platform
 
 
 def machine() -> str:

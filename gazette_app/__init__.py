@@ -4,13 +4,15 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import cast
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from .config import PROJECT_ROOT, from_environment, instance_path
 from .extensions import csrf, db, login_manager, migrate
-from .ratelimits import limiter
 from .models.types import include_object, render_item
+from .ratelimits import limiter
 
 
 def create_app(test_config: dict | None = None, instance: Path | str | None = None) -> Flask:
@@ -22,7 +24,8 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     app.config.from_mapping(from_environment(instance))
     if test_config:
         app.config.update(test_config)
-    app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
+    # Vietnamese stays readable in API answers
+    cast(DefaultJSONProvider, app.json).ensure_ascii = False
     from . import logs, security
     logs.init_app(app)  # first: every later before_request logs with the request id
     security.init_app(app)
@@ -39,19 +42,23 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (registers every table)
+    from .api import openapi as _api_openapi  # noqa: F401  (adds the OpenAPI document)
+    from .api import search as _api_search  # noqa: F401  (adds /api/v1/search)
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .errors import init_app as init_errors
-    from .public.views import bp as public_bp
-    from .api import openapi as _api_openapi  # noqa: F401  (adds the OpenAPI document)
-    from .api import search as _api_search  # noqa: F401  (adds /api/v1/search)
-    from .public import documents as _p1, feedback as _p4, feeds as _p2, gazette as _p3  # noqa: F401
-    from .staff import feedback as _staff_feedback  # noqa: F401
-    from .staff import news as _staff_news, statistics as _staff_statistics  # noqa: F401
+    from .public import documents as _p1  # noqa: F401
+    from .public import feedback as _p4  # noqa: F401
+    from .public import feeds as _p2  # noqa: F401
+    from .public import gazette as _p3  # noqa: F401
     from .public import search as _public_search  # noqa: F401  (adds /tim-kiem)
+    from .public.views import bp as public_bp
+    from .staff import feedback as _staff_feedback  # noqa: F401
     from .staff import issues as _staff_issues  # noqa: F401  (adds the issue pages)
-    from .staff import receiving as _staff_receiving  # noqa: F401  (adds receiving pages)
+    from .staff import news as _staff_news  # noqa: F401
     from .staff import notices as _staff_notices  # noqa: F401  (adds notify-the-issuer pages)
+    from .staff import receiving as _staff_receiving  # noqa: F401  (adds receiving pages)
+    from .staff import statistics as _staff_statistics  # noqa: F401
     from .staff import volumes as _staff_volumes  # noqa: F401  (adds the archive pages)
     from .staff.views import bp as staff_bp
 

@@ -8,6 +8,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import cast
 
 import click
 from flask import Flask, current_app
@@ -92,7 +93,7 @@ def demo_command(issues: bool) -> None:
     username, password = ensure_demo_admin()
     if issues:
         from .demo.gazette import bind_demo_volumes, replay_year
-        admin = db.session.scalar(select(User).where(User.username == username))
+        admin = cast(User, db.session.scalar(select(User).where(User.username == username)))
         for label in replay_year(admin):
             click.echo(f"published {label}")
         for label in bind_demo_volumes(admin):
@@ -150,8 +151,8 @@ def reindex_command() -> None:
 
     from .models import Document, public_documents
     from .search import reindex
-    total = db.session.scalar(select(func.count()).select_from(Document)
-                              .where(public_documents()))
+    total = cast(int, db.session.scalar(select(func.count()).select_from(Document)
+                                        .where(public_documents())))
     with click.progressbar(length=total, label="reindex", show_pos=True) as bar:
         indexed = reindex(progress=bar.update)
     click.echo(f"indexed {indexed} documents with {current_app.config['SEARCH_BACKEND']}")

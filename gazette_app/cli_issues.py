@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import Document, Issue, User
+from .models.types import utcnow
 from .services import issues as workflow
 from .services.documents import UploadError, attach_pdf
 from .services.freeze import DocumentFrozen
-from .models.types import utcnow
 from .storage import get_store
 
 

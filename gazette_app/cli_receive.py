@@ -3,16 +3,18 @@ that runs background jobs when the app's processes do not (``GAZETTE_JOB_RUNNER=
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
+from werkzeug.local import LocalProxy
 
 from . import jobs
-from .recovery import recover_at_start
-from .extensions import db
-from .models import Receipt
 from .cli_issues import _user
+from .extensions import db
+from .models import Job, Receipt
+from .recovery import recover_at_start
 from .services import receiving
 
 
@@ -30,14 +32,14 @@ def receive_command(paths: tuple[Path, ...], together: bool, register_now: bool,
                     username: str | None) -> None:
     """Receive document files: store, convert, OCR, extract text, propose metadata."""
     actor = _user(username)
-    files = [(path.name, path.read_bytes()) for path in paths]
+    files: list[tuple[str | None, bytes]] = [(path.name, path.read_bytes()) for path in paths]
     result = receiving.receive(files, together=together, actor=actor, channel="cli")
     failed = bool(result.refused)
     for name, reason in result.refused:
         click.echo(f"refused {name}: {reason}", err=True)
     for receipt in result.receipts:
         click.echo(f"receipt #{receipt.id}: {receipt.main_file['filename']}")
-        job = jobs.claim(receipt.job.id, jobs.worker_name())
+        job = jobs.claim(cast(Job, receipt.job).id, jobs.worker_name())
         if job is not None:
             jobs.run(job, lambda percent, step: click.echo(f"  {percent:3d}% {step}"))
         failed |= not _report(receipt, register_now, actor)
@@ -78,7 +80,7 @@ def worker_command(once: bool) -> None:
     """Run background jobs (receiving, scheduled status changes) until stopped."""
     import threading
     recover_at_start()
-    app, idle = current_app._get_current_object(), threading.Event()
+    app, idle = cast("LocalProxy[Flask]", current_app)._get_current_object(), threading.Event()
     while True:
         count = jobs.run_pending()
         if count:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import cast
 
 import click
 from flask.cli import with_appcontext
@@ -37,7 +38,7 @@ def build_volume_command(year: int, quarter: int, out: Path | None, single_sided
     click.echo(f"pdf sha256 {volume.pdf_sha256}")
     click.echo(f"manifest sha256 {volume.manifest_sha256} (content {volume.content_sha256})")
     if out:
-        shutil.copyfile(get_store().path(volume.pdf_sha256), out)
+        shutil.copyfile(get_store().path(cast(str, volume.pdf_sha256)), out)
         click.echo(f"written to {out}")
 
 

@@ -15,10 +15,10 @@ announces each year (``GAZETTE_DAYS_OFF``), minus the make-up working days it an
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -45,7 +45,7 @@ _replay = threading.local()
 def now() -> datetime:
     """The current moment, timezone-aware, in UTC (what the database stores)."""
     moment = getattr(_replay, "moment", None)
-    return moment if moment is not None else datetime.now(timezone.utc)
+    return moment if moment is not None else datetime.now(UTC)
 
 
 @contextmanager
@@ -56,7 +56,7 @@ def replaying(moment: datetime) -> Iterator[None]:
     if moment.tzinfo is None:
         raise ValueError("replaying needs an aware datetime")
     previous = getattr(_replay, "moment", None)
-    _replay.moment = moment.astimezone(timezone.utc)
+    _replay.moment = moment.astimezone(UTC)
     try:
         yield
     finally:

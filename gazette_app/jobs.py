@@ -13,11 +13,13 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import cast
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
+from werkzeug.local import LocalProxy
 
 from .extensions import db
 from .models import Job
@@ -74,10 +76,10 @@ def claim_next(worker: str) -> Job | None:
 def claim(job_id: int, worker: str) -> Job | None:
     """Mark one queued job running for ``worker``: exactly one of several claimants wins."""
     now = utcnow()
-    claimed = db.session.execute(
+    claimed = cast(CursorResult, db.session.execute(
         update(Job).where(Job.id == job_id, Job.state == "queued")
         .values(state="running", worker=worker, started_at=now, heartbeat_at=now,
-                attempts=Job.attempts + 1)).rowcount
+                attempts=Job.attempts + 1))).rowcount
     db.session.commit()
     return db.session.get(Job, job_id, populate_existing=True) if claimed == 1 else None
 
@@ -103,7 +105,7 @@ def run(job: Job, observer: Progress | None = None) -> None:
         retry = not isinstance(error, JobFailed) and job.attempts < MAX_ATTEMPTS
         if not isinstance(error, JobFailed):
             log.exception("job %s (%s) failed on attempt %s", job.id, job.kind, job.attempts)
-        job = db.session.get(Job, job.id, populate_existing=True)
+        job = cast(Job, db.session.get(Job, job.id, populate_existing=True))
         job.state = "queued" if retry else "failed"
         job.error = str(error) if isinstance(error, JobFailed) else \
             "Lỗi hệ thống khi xử lý; đã ghi nhật ký cho quản trị viên."
@@ -122,9 +124,9 @@ def _on_failure(job: Job) -> None:
 def requeue_stale(max_age: timedelta) -> int:
     """Queue again the jobs whose worker stopped sending heartbeats (killed, machine lost)."""
     cutoff = utcnow() - max_age
-    count = db.session.execute(
+    count = cast(CursorResult, db.session.execute(
         update(Job).where(Job.state == "running", Job.heartbeat_at < cutoff)
-        .values(state="queued", worker="")).rowcount
+        .values(state="queued", worker=""))).rowcount
     db.session.commit()
     if count:
         log.warning("requeued %s job(s) whose worker stopped", count)
@@ -163,7 +165,7 @@ def _redis(app: Flask):
 def wake() -> None:
     """Tell a worker that a job was just committed: through Redis, any process's worker
     (one message wakes one worker); without it, this process's embedded worker."""
-    app = current_app._get_current_object()
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
     client = _redis(app)
     if client is not None:
         try:

@@ -50,7 +50,7 @@ def configure(level: str, form: str) -> None:
     handler = next((h for h in root.handlers if getattr(h, "gazette", False)), None)
     if handler is None:
         handler = logging.StreamHandler()
-        handler.gazette = True
+        handler.gazette = True  # type: ignore[attr-defined]
         handler.addFilter(RequestIdFilter())
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if form == "json" else logging.Formatter(TEXT_FORMAT))

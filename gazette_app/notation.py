@@ -1,4 +1,5 @@
-"""Document notations ("số, ký hiệu"): "15/2021/QĐ-UBND", "1182/QĐ-UBND", typed with or without accents.
+"""Document notations ("số, ký hiệu"): "15/2021/QĐ-UBND", "1182/QĐ-UBND", typed with or
+without accents.
 
 Legal (normative) documents carry the year: ``N/YYYY/TYPE-ISSUER``; individual ones do not:
 ``N/TYPE-ISSUER`` (Decree 30/2020 Art. 15, Law 64/2025 Art. 7(3)).

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def schema_head() -> str:
+def schema_head() -> str | None:
     """The migration this release needs (read once: the files do not change while serving)."""
     return ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_current_head()
 

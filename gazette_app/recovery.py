@@ -25,9 +25,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from .extensions import db
 from .faults import FAULT_ENV  # noqa: F401  (the fault tests' variable, named here too)
@@ -120,16 +121,17 @@ def requeue_dead_workers(stale_after: timedelta) -> int:
             dead.append(job_id)
     count = 0
     if dead:
-        count = db.session.execute(update(Job).where(Job.id.in_(dead), Job.state == "running")
-                                   .values(state="queued", worker="")).rowcount
+        count = cast(CursorResult, db.session.execute(
+            update(Job).where(Job.id.in_(dead), Job.state == "running")
+            .values(state="queued", worker=""))).rowcount
         db.session.commit()
         log.warning("queued again %s job(s) of stopped workers on this host", count)
     return count + requeue_stale(stale_after)
 
 
 def index_expected() -> int:
-    return db.session.scalar(select(func.count()).select_from(Document)
-                             .where(public_documents()))
+    return cast(int, db.session.scalar(select(func.count()).select_from(Document)
+                                       .where(public_documents())))
 
 
 def repair_index() -> tuple[int, int | None]:
@@ -139,9 +141,11 @@ def repair_index() -> tuple[int, int | None]:
         log.warning("a search index rebuild was interrupted; rebuilding")
         return 0, reindex()
     applied = drain() if db.session.scalar(select(SearchOutbox.id).limit(1)) else 0
-    if _index_differs() and (time.sleep(1) or _index_differs()):  # not a commit in flight
-        log.warning("search index does not hold the documents of the database; rebuilding")
-        return applied, reindex()
+    if _index_differs():
+        time.sleep(1)
+        if _index_differs():  # not a commit in flight
+            log.warning("search index does not hold the documents of the database; rebuilding")
+            return applied, reindex()
     return applied, None
 
 

@@ -5,14 +5,16 @@ Messages are Vietnamese: they are shown to staff as they are.
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow.types import ErrorMessages
 
 from search_index.analysis import nfc
 
 from .notation import NotationError, parse_notation
 from .vocabulary import STATUS_LABELS, status_code
 
-REQUIRED = {"required": "Thiếu trường bắt buộc.", "null": "Trường này không được để trống."}
-BAD_DATE = {"invalid": "Ngày không hợp lệ (dạng YYYY-MM-DD).", **REQUIRED}
+REQUIRED: ErrorMessages = {"required": "Thiếu trường bắt buộc.",
+                           "null": "Trường này không được để trống."}
+BAD_DATE: ErrorMessages = {"invalid": "Ngày không hợp lệ (dạng YYYY-MM-DD).", **REQUIRED}
 
 
 # C0 controls but tab and line breaks, and DEL: a NUL breaks XML feeds and PostgreSQL text.

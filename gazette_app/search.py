@@ -17,10 +17,12 @@ import threading
 import time
 from itertools import chain
 from pathlib import Path
+from typing import cast
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import delete, event, inspect, insert, select
+from sqlalchemy import Table, delete, event, insert, inspect, select
 from sqlalchemy.orm import Session, selectinload
+from werkzeug.local import LocalProxy
 
 from search_index.backend import SearchBackend
 from search_index.model import SearchDocument
@@ -55,7 +57,7 @@ def log_search(query, result, channel: str) -> None:
     batches of SEARCH_LOG_BATCH, or after SEARCH_LOG_SECONDS, and when the process ends."""
     if not query.text.strip():
         return
-    app = current_app._get_current_object()
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
     buffer = _buffer(app)
     with buffer.lock:
         buffer.rows.append({"query": query.text.strip()[:200], "results": result.total,
@@ -123,10 +125,10 @@ def to_search_document(document: Document, entry: IssueEntry | None) -> SearchDo
         issuer_code=document.issuer.code, doc_type=document.doc_type, legal=document.legal,
         signer=document.signer or "", field=document.field or "", status=document.status,
         issued=document.issued, year=document.year,
-        issue_numbers=tuple(entry.issue.number_list) if published else (),
-        issue_year=entry.issue.year if published else None,
+        issue_numbers=tuple(entry.issue.number_list) if published and entry is not None else (),
+        issue_year=entry.issue.year if published and entry is not None else None,
         page=(entry.issue.first_page + entry.start_page - 1)
-        if published and entry.start_page else None)
+        if published and entry is not None and entry.start_page else None)
 
 
 def _entries(session: Session, ids: list[int]) -> dict[int, IssueEntry]:
@@ -216,7 +218,7 @@ def _queue(session: Session, flush_context) -> None:
     ids = sorted({d.id for d in documents if d.id is not None})
     if ids:
         now = utcnow()
-        session.connection().execute(insert(SearchOutbox.__table__),
+        session.connection().execute(insert(cast(Table, SearchOutbox.__table__)),
                                      [{"document_id": i, "created_at": now} for i in ids])
         session.info["search_dirty"] = True
 

@@ -154,10 +154,11 @@ class TrustedHosts:
 def init_app(app: Flask) -> None:
     # The host check sees the host ProxyFix took from nginx's X-Forwarded-Host, so it wraps
     # the app first and ProxyFix wraps it.
-    app.wsgi_app = TrustedHosts(app, app.wsgi_app)
+    app.wsgi_app = TrustedHosts(app, app.wsgi_app)  # type: ignore[method-assign]
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # behind nginx: the client's address and https come from its headers
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.before_request(_refuse_control_characters)
     app.before_request(_expire_session)
     app.after_request(_headers)

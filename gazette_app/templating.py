@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, cast
 from urllib.parse import quote
 
 from flask import Flask, current_app, request, url_for
@@ -9,12 +10,11 @@ from flask import Flask, current_app, request, url_for
 from print_templates.dates import short_date
 from search_index.analysis import slugify
 
+from . import clock
 from .document_text import articles
+from .formatting import vn_number
 from .models import Role
 from .vocabulary import STATUS_TAGS, document_title
-from . import clock
-from .formatting import vn_number
-
 
 
 def vn_date(value: date | None) -> str:
@@ -32,9 +32,9 @@ def vn_datetime(value: datetime | None) -> str:
 
 def url_with(**changes) -> str:
     """The current URL with some query arguments changed (pagination, filters)."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args.update({k: v for k, v in changes.items()})
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(cast(str, request.endpoint), **(request.view_args or {}), **args)
 
 
 def filesize(size: int | None) -> str:

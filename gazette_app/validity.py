@@ -13,9 +13,9 @@ index filters and counts on) equal to ``status_on(today)`` every day.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from .vocabulary import STATUS_LABELS
 
@@ -62,10 +62,12 @@ def timeline(issued: date, effective: date | None, expires: date | None,
     starts = effective or issued
     changes = []
     if starts > issued:
-        changes.append(StatusChange(issued, "not_yet_in_force", "văn bản được ban hành, hiệu lực từ ngày ghi trong văn bản"))
+        changes.append(StatusChange(issued, "not_yet_in_force",
+                                    "văn bản được ban hành, hiệu lực từ ngày ghi trong văn bản"))
     changes.append(StatusChange(starts, "in_force", "ngày có hiệu lực của văn bản"))
     if expires is not None:
-        changes.append(StatusChange(expires, "expired", "hết thời hạn có hiệu lực ghi trong văn bản"))
+        changes.append(StatusChange(expires, "expired",
+                                    "hết thời hạn có hiệu lực ghi trong văn bản"))
     if recorded in RECORDED_STATUSES:
         changes.append(StatusChange(None, recorded, "theo hồ sơ của văn bản (không rõ ngày)"))
     for relation in acting:

@@ -5,6 +5,7 @@ Codes are stored; Vietnamese labels are shown. Synonyms seen in real feeds are a
 from __future__ import annotations
 
 from search_index.analysis import fold_key, issuer_level, nfc  # noqa: F401 - issuer_level
+
 # lives with the analysis (the search engine ranks the province's organs first) and is
 # imported from here by the app
 

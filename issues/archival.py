@@ -15,13 +15,20 @@ subsets, and the content of documents' own PDFs merged into an issue.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
-                           NumberObject, TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from .active_content import strip_active_content
 from .pdfio import write_atomically
@@ -59,15 +66,15 @@ def _xmp(title: str, author: str, subject: str, keywords: str, creator: str, pro
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
-<?xpacket end="w"?>""".encode("utf-8")
+<?xpacket end="w"?>""".encode()  # noqa: E501 - the XMP packet's lines are output bytes
 
 
 def make_archival(source: Path, out: Path, when: datetime) -> None:
     """Write the archival rendition of ``source`` to ``out`` (atomically); ``when`` is the
     moment written into its metadata (the caller's clock: engines do not read the time)."""
-    when = when.astimezone(timezone.utc).replace(microsecond=0)
+    when = when.astimezone(UTC).replace(microsecond=0)
     writer = PdfWriter(clone_from=str(source))
-    info = PdfReader(str(source)).metadata or {}
+    info: dict[str, Any] = PdfReader(str(source)).metadata or {}
     title, author = str(info.get("/Title", "")), str(info.get("/Author", ""))
     subject, keywords = str(info.get("/Subject", "")), str(info.get("/Keywords", ""))
     creator, producer = str(info.get("/Creator", "")), "pypdf (Công báo platform archival)"
@@ -108,13 +115,14 @@ def check_archival(path: Path) -> list[str]:
     problems: list[str] = []
     if reader.is_encrypted:
         return ["encrypted (6.1.3)"]
-    root = reader.trailer["/Root"]
+    root = cast(DictionaryObject, reader.trailer["/Root"])
     xmp = root.get("/Metadata")
     data = xmp.get_object().get_data().decode("utf-8", "replace") if xmp else ""
     if "<pdfaid:part>2</pdfaid:part>" not in data or \
             "<pdfaid:conformance>B</pdfaid:conformance>" not in data:
         problems.append("no XMP identification pdfaid:part 2, conformance B (6.6.4)")
-    title = str((reader.metadata or {}).get("/Title", ""))
+    info: dict[str, Any] = reader.metadata or {}
+    title = str(info.get("/Title", ""))
     if title and escape(title) not in data:
         problems.append("document information /Title differs from XMP dc:title (6.6.3)")
     intents = root.get("/OutputIntents")

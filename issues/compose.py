@@ -14,14 +14,21 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.constants import PageLabelStyle
 from pypdf.errors import PdfReadError, PyPdfError
 from pypdf.generic import RectangleObject
 
 from print_templates import Masthead
 from print_templates.dates import short_date
-from print_templates.layouts import (HEADER_BAND, ContentsLine, FrontMatter, build_colophon,
-                                     build_front_matter, build_header_pages,
-                                     build_separator_page)
+from print_templates.layouts import (
+    HEADER_BAND,
+    ContentsLine,
+    FrontMatter,
+    build_colophon,
+    build_front_matter,
+    build_header_pages,
+    build_separator_page,
+)
 
 from .active_content import strip_active_content
 from .model import PART_TITLES, ComposedIssue, CompositionError, ContentsEntry, IssueSpec
@@ -190,7 +197,7 @@ def compose_issue(spec: IssueSpec, masthead: Masthead, out_path: Path) -> Compos
                 place_page(writer, page, headers[header_index])
                 header_index += 1
             writer.add_outline_item(title=f"{entry.notation} ({entry.printed_page})",
-                                    page_number=entry.start_page - 1, parent=part_items[part])
+                                    page_number=entry.start_page - 1, parent=part_items[entry.part])
         for page in PdfReader(str(colophon_path)).pages:
             writer.add_page(page)
         _finish(writer, spec, masthead, entries)
@@ -214,8 +221,10 @@ def _finish(writer: PdfWriter, spec: IssueSpec, masthead: Masthead,
     # Documents' pages come from clean renditions already; this keeps a file stored before
     # that (or a page merged with its annotations) from carrying scripts into an issue.
     strip_active_content(writer)
-    writer.set_page_label(0, len(writer.pages) - 1, style="/D", start=spec.first_page)
-    title = f"Công báo tỉnh {masthead.province} {spec.label}/{spec.year} ngày {short_date(spec.date)}"
+    writer.set_page_label(0, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL,
+                          start=spec.first_page)
+    title = (f"Công báo tỉnh {masthead.province} {spec.label}/{spec.year} "
+             f"ngày {short_date(spec.date)}")
     writer.add_metadata({
         "/Title": title,
         "/Subject": f"{spec.running_header}: {len(entries)} văn bản",

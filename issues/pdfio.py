@@ -5,10 +5,18 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DictionaryObject, IndirectObject, NameObject,
-                           NumberObject, TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+    TextStringObject,
+)
 
 
 def write_atomically(writer: PdfWriter, out_path: Path) -> None:
@@ -32,7 +40,7 @@ class OutlineItem:
 
     title: str
     page: int
-    children: list["OutlineItem"] = field(default_factory=list)
+    children: list[OutlineItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -53,16 +61,17 @@ def append_navigation(path: Path, outline: list[OutlineItem], labels: list[PageL
     reader = PdfReader(path)
     pages = [page.indirect_reference for page in reader.pages]
     root_ref = reader.trailer.raw_get("/Root")
-    size = int(reader.trailer["/Size"])
+    size = int(cast(NumberObject, reader.trailer["/Size"]))
     numbers = iter(range(size, size + 10_000_000))
-    objects: dict[int, object] = {}
+    objects: dict[int, PdfObject] = {}
 
     def ref(obj) -> IndirectObject:
         number = next(numbers)
         objects[number] = obj
         return IndirectObject(number, 0, reader)
 
-    catalog = DictionaryObject(reader.trailer["/Root"])  # same entries, replaced object
+    catalog = DictionaryObject(  # same entries, replaced object
+        cast(DictionaryObject, reader.trailer["/Root"]))
     catalog[NameObject("/Outlines")] = _outline(outline, pages, ref)
     catalog[NameObject("/PageLabels")] = ref(_labels(labels))
     catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
@@ -129,7 +138,7 @@ def _startxref(path: Path) -> int:
     return int(tail[tail.rindex(b"startxref") + 9:].split()[0])
 
 
-def _append(path: Path, objects: dict[int, object], trailer: DictionaryObject) -> None:
+def _append(path: Path, objects: dict[int, PdfObject], trailer: DictionaryObject) -> None:
     offsets: dict[int, int] = {}
     with open(path, "r+b") as handle:
         handle.seek(0, os.SEEK_END)

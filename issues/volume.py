@@ -22,10 +22,18 @@ from pathlib import Path
 
 from print_templates import Masthead
 from print_templates.dates import short_date
-from print_templates.volume_layouts import (ANNEX_TITLE, BoundIssue, IndexLine, ManifestRow,
-                                            ManifestSection, VolumeFront, build_blank,
-                                            build_manifest_pages, build_separator,
-                                            build_volume_front)
+from print_templates.volume_layouts import (
+    ANNEX_TITLE,
+    BoundIssue,
+    IndexLine,
+    ManifestRow,
+    ManifestSection,
+    VolumeFront,
+    build_blank,
+    build_manifest_pages,
+    build_separator,
+    build_volume_front,
+)
 
 from .compose import contents_text, open_document_pdf
 from .model import PART_TITLES, CompositionError
@@ -297,7 +305,8 @@ def _qpdf(command: list[str]) -> None:
         raise VolumeError(f"Không ghép được tập lưu trữ (qpdf: {detail}).")
 
 
-def _navigation(spec: VolumeSpec, plan: _Plan, counts: dict[str, int]) -> tuple[list[OutlineItem], list[PageLabel]]:
+def _navigation(spec: VolumeSpec, plan: _Plan,
+                counts: dict[str, int]) -> tuple[list[OutlineItem], list[PageLabel]]:
     """Bookmarks (volume > issue > part > document) and page labels ("Số 12, tr. 23")."""
     children = [OutlineItem("Bìa và mục lục tổng hợp", 0)]
     labels = [PageLabel(0, "/r")]

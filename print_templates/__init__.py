@@ -43,7 +43,7 @@ class Masthead:
     contents_leaders: bool = True  # dots from each contents entry to its page number
 
     @classmethod
-    def load(cls, path: Path | str | None = None) -> "Masthead":
+    def load(cls, path: Path | str | None = None) -> Masthead:
         """Read the settings file; unknown keys and values are refused so that typos do not
         pass silently."""
         path = Path(path) if path else DEFAULT_MASTHEAD

@@ -19,11 +19,19 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, NextPageTemplate,
-                                PageTemplate, Paragraph, Spacer, Table)
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
 
-from .dates import long_date, short_date
 from . import SERIF, SERIF_BOLD, SERIF_ITALIC, Masthead, register_fonts, table_style
+from .dates import long_date, short_date
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 RED = colors.HexColor("#C00000")

@@ -12,7 +12,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 from . import SERIF, SERIF_BOLD, register_fonts, table_style
 
 
-def _escape(text: str) -> str:
+def _escape(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -14,13 +14,32 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, NextPageTemplate,
-                                PageBreak, PageTemplate, Paragraph, Spacer, Table)
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
 
 from . import MONO, SERIF, SERIF_BOLD, SERIF_ITALIC, Masthead, register_fonts, table_style
 from .dates import short_date
-from .layouts import (FRONT_MARGIN, MARGIN_LEFT, MARGIN_RIGHT, PAGE_HEIGHT,
-                      PAGE_WIDTH, RED, _escape, _styles, colophon_box, draw_title_block)
+from .layouts import (
+    FRONT_MARGIN,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    RED,
+    _escape,
+    _styles,
+    colophon_box,
+    draw_title_block,
+)
 
 WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 

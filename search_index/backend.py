@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Iterable
+from collections.abc import Iterable
 
 from .analysis import fold, issuer_level
 from .model import MAX_PAGE_SIZE, MAX_RESULTS, Hit, SearchDocument, SearchQuery, SearchResult

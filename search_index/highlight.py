@@ -69,7 +69,8 @@ def highlight_whole(text: str, terms: set[str]) -> str:
 def highlight_fragments(text: str, terms: set[str]) -> str:
     """Up to two passages of a long text (a body) around its first matches, joined by " … "."""
     spans = _matches(text, terms, enough=40)
-    fragments, covered_to = [], -1
+    fragments: list[str] = []
+    covered_to = -1
     for start, _ in spans:
         if start < covered_to or len(fragments) == BODY_FRAGMENTS:
             continue

@@ -14,7 +14,7 @@ abstract and the body's first characters (search_index.highlight, as the tantivy
 from __future__ import annotations
 
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
@@ -154,7 +154,8 @@ class PostgresBackend(SearchBackend):
         now = time.monotonic()
         if self._vocabulary is None or now - self._vocabulary[0] > VOCABULARY_TTL:
             with self.engine.connect() as conn:
-                words = conn.execute(text(f"SELECT word FROM {TABLE}_vocabulary")).scalars()
+                words: Iterable[str] = conn.execute(
+                    text(f"SELECT word FROM {TABLE}_vocabulary")).scalars()
                 self._vocabulary = (now, set(words))
         return self._vocabulary[1]
 
@@ -182,7 +183,8 @@ class PostgresBackend(SearchBackend):
             params["cited"] = cited
         elif tsquery:
             params["q"] = tsquery
-            number_match = " OR notation_forms && CAST(:numbers AS text[])" if parsed.numbers else ""
+            number_match = (" OR notation_forms && CAST(:numbers AS text[])"
+                            if parsed.numbers else "")
             conditions.append(f"(tsv @@ to_tsquery('simple', :q){number_match})")
             params["numbers"] = parsed.numbers
         where = " AND ".join(conditions + filters) or "TRUE"

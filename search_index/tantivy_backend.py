@@ -16,10 +16,11 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import cast
 
 import tantivy
 from tantivy import Occur, Query
@@ -180,7 +181,9 @@ class TantivyBackend(SearchBackend):
         terms = highlight_terms(parsed)
         hits = [_hit(searcher.doc(address), 0.0 if by_date else float(score), terms)
                 for score, address in found.hits]
-        return SearchResult(total=found.count, hits=hits, facets=self._facets(searcher, whole),
+        # count=True above: tantivy's stub leaves SearchResult.count out
+        total = found.count  # type: ignore[attr-defined]
+        return SearchResult(total=total, hits=hits, facets=self._facets(searcher, whole),
                             page=query.page, size=query.size)
 
     def _facets(self, searcher, whole) -> dict[str, list[tuple[str, int]]]:
@@ -201,7 +204,8 @@ class TantivyBackend(SearchBackend):
             query = Query.boolean_query([(Occur.Must, Query.term_query(self.schema, field, t))
                                          for t in tokens])  # all its parts, in any order
         else:
-            query = Query.phrase_query(self.schema, field, tokens)
+            query = Query.phrase_query(self.schema, field,
+                                       cast("list[str | tuple[int, str]]", tokens))
         return Query.boost_query(query, boost)
 
     @staticmethod

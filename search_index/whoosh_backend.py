@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import fcntl
 import threading
+from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import datetime, time
 from pathlib import Path
-from typing import Iterable
 
 from whoosh import highlight, index, sorting
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema

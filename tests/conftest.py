@@ -169,7 +169,8 @@ def demo_app(tmp_path_factory):
     for tests that read; writes must not disturb the other tests of the module."""
     folder = tmp_path_factory.mktemp("demo")
     app = create_app({"TESTING": True, "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": False,
-                      "JOB_RUNNER": "manual", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'gazette.sqlite3'}"},
+                      "JOB_RUNNER": "manual",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'gazette.sqlite3'}"},
                      instance=folder / "instance")
     with app.app_context():
         flask_migrate.upgrade()

@@ -93,8 +93,13 @@ def active_pdf(clean: bytes) -> bytes:
     a program, a form that submits, an embedded file and an XFA form, made with pypdf; one
     ordinary https link stays as the document had it."""
     from pypdf.actions import JavaScript
-    from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject,
-                               TextStringObject)
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        TextStringObject,
+    )
 
     def name(value: str) -> NameObject:
         return NameObject(value)

@@ -87,7 +87,7 @@ class Browser:
         page = self.post("/login", {"username": username, "password": PASSWORDS[role]}, "/login")
         assert "Đăng xuất" in page, page[-500:]
 
-    def publish_issue(self, approver: "Browser", year: int, number: int, day: str,
+    def publish_issue(self, approver: Browser, year: int, number: int, day: str,
                       document_ids: list[str]) -> str:
         """New issue of the documents (this browser, an editor), composed; approved and
         published by ``approver``. Returns the page after publishing."""

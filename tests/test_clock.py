@@ -3,7 +3,7 @@ source of "now" anywhere in the packages."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,7 @@ def test_today_is_vietnams_day_on_a_utc_server(utc, local_day, monkeypatch):
     monkeypatch.setenv("TZ", "UTC")
     with time_machine.travel(datetime.fromisoformat(utc), tick=False):
         assert clock.today() == local_day
-        assert clock.now().tzinfo is timezone.utc
+        assert clock.now().tzinfo is UTC
         assert clock.local_day(clock.now()) == local_day
 
 
@@ -74,7 +74,7 @@ def test_bad_clock_settings_are_refused_by_name(tmp_path, monkeypatch):
 
 
 def test_replaying_moves_this_threads_clock_only():
-    moment = datetime(2026, 4, 15, 2, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 4, 15, 2, 0, tzinfo=UTC)
     with clock.replaying(moment):
         assert clock.now() == moment and clock.today() == date(2026, 4, 15)
     assert clock.now() != moment

@@ -10,7 +10,7 @@ import io
 import json
 import re
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -28,8 +28,15 @@ from gazette_app.services.records import import_records
 from gazette_app.services.users import create_user
 from gazette_app.storage import get_store
 from tests.conftest import PASSWORDS, csrf_token
-from tests.intake_fixtures import (active_markers, active_pdf, docx_bytes, macro_docx, need,
-                                   uncompressed, xlsx_bytes)
+from tests.intake_fixtures import (
+    active_markers,
+    active_pdf,
+    docx_bytes,
+    macro_docx,
+    need,
+    uncompressed,
+    xlsx_bytes,
+)
 
 
 def _plain_pdf(tmp_path, notation: str) -> bytes:
@@ -87,7 +94,7 @@ def test_a_copied_session_cookie_dies_at_a_password_or_role_change(app, client, 
 def test_a_busy_session_still_ends_at_its_absolute_lifetime(app, client, auth):
     """GAZETTE_SESSION_MINUTES=1, a request every 20 s: open at 60 s, closed from 80 s."""
     app.config["PERMANENT_SESSION_LIFETIME"] = 60
-    start = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False) as clock:
         assert auth.login("lan", role="editor").status_code == 302
         answers = []
@@ -382,7 +389,8 @@ def test_rate_limits_hold_across_two_gunicorn_workers_without_redis(tmp_path):
     import urllib.error
     import urllib.request
 
-    from tests.servers import flask as run_flask, start_gunicorn, stop
+    from tests.servers import flask as run_flask
+    from tests.servers import start_gunicorn, stop
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update({"GAZETTE_INSTANCE": str(tmp_path / "instance"), "GAZETTE_LOG_LEVEL": "WARNING",
                 "DATABASE_URL": f"sqlite:///{tmp_path / 'gazette.sqlite3'}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -208,7 +208,7 @@ def test_archival_rendition_passes_the_checks_and_stays_searchable(composed, tmp
     spec, result, _ = composed
     assert "no GTS_PDFA1 output intent with an ICC profile (6.2.3)" in check_archival(result.path)
     archival = tmp_path / "archival.pdf"
-    make_archival(result.path, archival, datetime(2026, 7, 20, 3, 0, tzinfo=timezone.utc))
+    make_archival(result.path, archival, datetime(2026, 7, 20, 3, 0, tzinfo=UTC))
     assert check_archival(archival) == []
     assert subprocess.run(["qpdf", "--check", str(archival)], capture_output=True).returncode == 0
     texts = page_texts(archival)

@@ -88,6 +88,7 @@ VOLUME_REGIONS = [(1, (0, 0, 1, 1), "volume-cover"),
 
 def _volume(tmp_path: Path) -> Path:
     import hashlib
+
     from issues.ordering import order_documents
     from issues.volume import StoredFile, VolumeDocument, VolumeIssue, VolumeSpec, build_volume
     from tests.issue_fixtures import issue_documents

@@ -248,6 +248,7 @@ def test_demo_certificate_signs_by_default(app, runner, tmp_path):
     certificate configured signs with it; pyHanko and poppler's pdfsig both accept it."""
     import shutil
     import subprocess
+
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     result = runner.invoke(args=["demo-certificate"])

@@ -4,7 +4,7 @@ received against the same receipt, and the deadline counts from it."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from sqlalchemy import select
@@ -26,7 +26,7 @@ def _post(client, path: str, data: dict, page: str, **kwargs):
 def test_an_error_on_receipt_goes_back_to_the_issuer_and_the_corrected_copy_counts(
         app, client, auth, tmp_path):
     auth.create("bien-tap", "editor")
-    first = datetime(2026, 7, 14, 2, 0, tzinfo=timezone.utc)  # Tuesday 09:00 in Sơn La
+    first = datetime(2026, 7, 14, 2, 0, tzinfo=UTC)  # Tuesday 09:00 in Sơn La
     with time_machine.travel(first, tick=False):
         auth.login("bien-tap")
         _upload(client, [("QD 52 thieu chu ky.pdf", _pdf(
@@ -53,7 +53,7 @@ def test_an_error_on_receipt_goes_back_to_the_issuer_and_the_corrected_copy_coun
                                       page).get_data(as_text=True)
 
     # Four working days later the issuer sends the signed copy: the clock starts again.
-    later = datetime(2026, 7, 20, 3, 30, tzinfo=timezone.utc)
+    later = datetime(2026, 7, 20, 3, 30, tzinfo=UTC)
     with time_machine.travel(later, tick=False):
         auth.login("bien-tap")
         corrected = _pdf(tmp_path, "52/2026/QĐ-UBND", "Quy định khai thác nước dưới đất (bản ký)")

@@ -1,13 +1,22 @@
 """Models on both databases: constraints, UTC datetimes, JSON columns, password hashing."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from gazette_app.extensions import db
-from gazette_app.models import (AuditEvent, Document, Issue, IssueEntry, IssueNumber, Issuer,
-                                Role, User, Volume)
+from gazette_app.models import (
+    AuditEvent,
+    Document,
+    Issue,
+    IssueEntry,
+    IssueNumber,
+    Issuer,
+    Role,
+    User,
+    Volume,
+)
 
 pytestmark = pytest.mark.both_databases
 
@@ -91,4 +100,4 @@ def test_audit_event_keeps_json_and_utc(app):
         event = db.session.scalar(select(AuditEvent))
         assert event.after == {"abstract": "Mới", "legal": True}
         assert event.changed_fields() == ["abstract", "legal"]
-        assert event.at <= datetime.now(timezone.utc)
+        assert event.at <= datetime.now(UTC)

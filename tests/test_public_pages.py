@@ -8,7 +8,6 @@ import re
 import pytest
 
 
-
 @pytest.fixture(scope="module")
 def demo(demo_app):
     return demo_app
@@ -85,7 +84,8 @@ def test_date_fields_are_written_day_first(demo, client):
 
 def test_robots_favicon_manifest_and_icons(client):
     robots = client.get("/robots.txt").get_data(as_text=True)
-    assert "Disallow: /staff/" in robots and "Sitemap: http://127.0.0.1:5000/sitemap.xml" in robots  # GAZETTE_PUBLIC_URL, not Host
+    assert "Disallow: /staff/" in robots
+    assert "Sitemap: http://127.0.0.1:5000/sitemap.xml" in robots  # GAZETTE_PUBLIC_URL, not Host
     assert client.get("/favicon.ico").status_code == 200
     manifest = client.get("/site.webmanifest").get_json()
     assert manifest["lang"] == "vi" and len(manifest["icons"]) == 2

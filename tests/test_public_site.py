@@ -130,7 +130,8 @@ def test_feeds_and_sitemap_are_valid_xml(demo, client):
     assert unknown.findall(f"{atom}entry") == []
     sitemap = ET.fromstring(client.get("/sitemap.xml").data)
     locs = [n.text for n in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert len(locs) == 2 + published + public and any(re.search(r"/van-ban/[a-z-]+/2026/", u) for u in locs)
+    assert len(locs) == 2 + published + public and any(re.search(r"/van-ban/[a-z-]+/2026/", u)
+                                                       for u in locs)
 
 
 def test_home_shows_latest_issues_and_documents(demo, client):

@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-
 import time_machine
+from sqlalchemy import func, select
 
 from gazette_app import clock, jobs
 from gazette_app.demo.documents import DemoDocument, render_document_pdf
 from gazette_app.extensions import db
 from gazette_app.models import AuditEvent, Document, DocumentRelation, Job, Receipt
 from gazette_app.search import get_backend
-from gazette_app.services.deadlines import add_days, deadline_board
 from gazette_app.services import statuses
+from gazette_app.services.deadlines import add_days, deadline_board
 from gazette_app.services.receiving import ConfirmedRelation, register
 from gazette_app.services.records import import_records
 from search_index.model import SearchQuery
@@ -346,7 +345,8 @@ def test_main_file_and_annex_become_one_document(app, client, auth, tmp_path):
         register(receipt, _proposal_form(receipt, doc_type="Quyết định của UBND tỉnh"), [])
         document = db.session.scalars(select(Document)).one()
         annex = document.file("attachment")
-        assert annex.filename == "bang-gia.xlsx" and annex.sha256 == hashlib.sha256(sheet).hexdigest()
+        assert annex.filename == "bang-gia.xlsx"
+        assert annex.sha256 == hashlib.sha256(sheet).hexdigest()
         assert document.file("signed").sha256 == hashlib.sha256(main).hexdigest()
         rendition = document.file("pdf")
         assert rendition.page_count == 3  # the decision's two pages, then the annex's table
@@ -354,7 +354,8 @@ def test_main_file_and_annex_become_one_document(app, client, auth, tmp_path):
         from gazette_app.intake.text import page_texts, read_pdf
         from gazette_app.storage import get_store
         texts = page_texts(read_pdf(get_store().path(rendition.sha256).read_bytes()))
-        assert "Đường Tô Hiệu" in texts[-1] and "12000000" in texts[-1].replace(".", "").replace(",", "")
+        assert "Đường Tô Hiệu" in texts[-1]
+        assert "12000000" in texts[-1].replace(".", "").replace(",", "")
 
 
 def test_a_job_is_claimed_by_exactly_one_worker(app):
@@ -386,7 +387,7 @@ def test_failures_are_recorded_retried_and_stale_jobs_requeued(app):
         stale = jobs.enqueue("test-flaky")
         db.session.commit()
         jobs.claim(stale.id, "dead-worker")
-        stale.heartbeat_at = datetime.now(timezone.utc) - timedelta(hours=2)
+        stale.heartbeat_at = datetime.now(UTC) - timedelta(hours=2)
         db.session.commit()
         assert jobs.requeue_stale(timedelta(minutes=30)) == 1
         assert db.session.get(Job, stale.id, populate_existing=True).state == "queued"
@@ -411,7 +412,7 @@ def test_deadlines_count_working_days_and_sort_the_board(app):
     assert add_days(friday, 3, working=True) == date(2026, 11, 26)
     assert add_days(friday, 3, working=False) == date(2026, 11, 23)
     with app.app_context():
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for days_ago, name in ((20, "cu.pdf"), (0, "moi.pdf")):
             db.session.add(Receipt(files=[{"filename": name, "sha256": "0" * 64, "size": 1,
                                            "kind": "pdf", "role": "main"}],

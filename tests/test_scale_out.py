@@ -14,7 +14,8 @@ import pytest
 
 from gazette_app.demo.documents import DemoDocument, render_document_pdf
 from tests.conftest import PASSWORDS, postgres_database
-from tests.servers import Browser, flask as run_flask, start_gunicorn, stop
+from tests.servers import Browser, start_gunicorn, stop
+from tests.servers import flask as run_flask
 from tests.test_api import _redis_url
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]

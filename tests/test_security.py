@@ -198,8 +198,9 @@ def test_security_headers_on_pages_files_and_https(app, client):
 
 
 def test_hsts_and_client_address_behind_a_trusted_proxy(db_url, tmp_path):
-    from gazette_app import create_app
     import flask_migrate
+
+    from gazette_app import create_app
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url, "TRUSTED_PROXIES": 1,
                       "LOG_LEVEL": "WARNING"}, instance=tmp_path / "behind-proxy")
     with app.app_context():

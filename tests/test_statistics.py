@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select, update
 
@@ -15,8 +15,8 @@ from gazette_app.services import issues as workflow
 from gazette_app.services.statistics import build_report, quarter_bounds
 from tests.test_issue_workflow import _load, _users
 
-Q3 = datetime(2026, 8, 1, 3, tzinfo=timezone.utc)
-Q2 = datetime(2026, 5, 1, 3, tzinfo=timezone.utc)
+Q3 = datetime(2026, 8, 1, 3, tzinfo=UTC)
+Q2 = datetime(2026, 5, 1, 3, tzinfo=UTC)
 
 
 def _known_data(app, tmp_path) -> list[int]:

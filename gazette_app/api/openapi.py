@@ -10,8 +10,17 @@ from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS
 from ..notation import JSON_SCHEMA_PATTERN
 from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
 from ..vocabulary import STATUS_LABELS
-from .schemas import (CitationSchema, DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema,
-                      IssueSchema, NewsSchema, PublicationSchema, RelationSchema, VolumeSchema)
+from .schemas import (
+    CitationSchema,
+    DocumentSchema,
+    FeedbackCreatedSchema,
+    IssueDetailSchema,
+    IssueSchema,
+    NewsSchema,
+    PublicationSchema,
+    RelationSchema,
+    VolumeSchema,
+)
 from .views import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -64,7 +73,8 @@ def build_spec() -> dict:
     for name, schema in (("Publication", PublicationSchema), ("Relation", RelationSchema),
                          ("Document", DocumentSchema), ("Issue", IssueSchema),
                          ("IssueDetail", IssueDetailSchema), ("Volume", VolumeSchema),
-                         ("Citation", CitationSchema), ("News", NewsSchema), ("FeedbackCreated", FeedbackCreatedSchema)):
+                         ("Citation", CitationSchema), ("News", NewsSchema),
+                         ("FeedbackCreated", FeedbackCreatedSchema)):
         spec.components.schema(name, schema=schema)
     spec.components.schema("Error", {"type": "object", "required": ["error"], "properties": {
         "error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -222,7 +232,7 @@ def example_of(schema: dict, components: dict, depth: int = 0):
         return schema["example"]
     if "enum" in schema:
         return schema["enum"][0]
-    kind = schema.get("type")
+    kind = schema.get("type", "")
     if kind == "object":
         if depth > 3:
             return {}
@@ -230,7 +240,7 @@ def example_of(schema: dict, components: dict, depth: int = 0):
                 for name, prop in schema.get("properties", {}).items()}
     if kind == "array":
         return [example_of(schema.get("items", {}), components, depth + 1)] if depth <= 3 else []
-    return SAMPLE_FORMATS.get(schema.get("format"), SAMPLE.get(kind))
+    return SAMPLE_FORMATS.get(schema.get("format", ""), SAMPLE.get(kind))
 
 
 def _examples(document: dict) -> None:

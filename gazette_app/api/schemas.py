@@ -49,8 +49,9 @@ class FileSchema(Schema):
     media_type = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
-    url = fields.Function(lambda f: public_url_for("public.document_file", document_id=f.document_id,
-                                            file_id=f.id, tai=1), metadata=URI)
+    url = fields.Function(lambda f: public_url_for("public.document_file",
+                                                   document_id=f.document_id,
+                                                   file_id=f.id, tai=1), metadata=URI)
 
 
 class PublicationSchema(Schema):

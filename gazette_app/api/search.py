@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import jsonify, request
 from marshmallow import ValidationError
 
+from ..public.hits import describe_hits
 from ..search import get_backend, log_search
 from ..search_args import SearchArgsSchema, blank_to_none, resolve_codes, to_query
 from ..vocabulary import STATUS_LABELS
-from ..public.hits import describe_hits
 from .views import bp, field_error, first_problem
 
 

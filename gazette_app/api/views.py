@@ -15,8 +15,15 @@ from ..notation import NotationError, parse_notation
 from ..ratelimits import api_rate, feedback_rate, limiter, limits_off
 from ..security import absolute_url
 from ..storage import send_stored
-from .schemas import (CitationSchema, DocumentSchema, FeedbackCreatedSchema, IssueDetailSchema, IssueSchema,
-                      NewsSchema, VolumeSchema)
+from .schemas import (
+    CitationSchema,
+    DocumentSchema,
+    FeedbackCreatedSchema,
+    IssueDetailSchema,
+    IssueSchema,
+    NewsSchema,
+    VolumeSchema,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
 limiter.limit(api_rate, exempt_when=limits_off)(bp)
@@ -26,7 +33,7 @@ READ_MAX_AGE = 60
 def field_error(field: str, message: str, *, status: int = 400,
                 code: str = "invalid_parameter", fields: dict | None = None):
     """The API's error answer for one named field (all refused fields in ``fields``)."""
-    error = {"code": code, "field": field, "message": f"{field}: {message}"}
+    error: dict[str, object] = {"code": code, "field": field, "message": f"{field}: {message}"}
     if fields is not None:
         error["fields"] = fields
     return jsonify(error=error), status
@@ -82,7 +89,7 @@ LIST_MAX_SIZE = 100
 def _int_arg(name: str, default: int | None, low: int, high: int):
     """An integer query argument in [low, high]; (value, None) or (None, error answer)."""
     raw = request.args.get(name)
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return default, None
     if not raw.isdigit() or not low <= int(raw) <= high:
         return None, bad_parameter(name, f"Phải là số từ {low} đến {high}.")

@@ -1,8 +1,8 @@
 """Role checks for staff routes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import abort
 from flask_login import current_user

@@ -8,9 +8,9 @@ of the real Sơn La issues (``sonla-2026-issues.json``) where documents were wai
 as many issues on a day as the real gazette had (more when a backlog would not fit), numbered
 from 01 with the real numbering's double issues ("Số 02 + 03"); after the last real date the
 rhythm goes on every ten days while ten or more documents wait, so the last few to arrive, and
-the probable duplicates staff have not yet reviewed, are still waiting at the end. Every step runs at the moment it happened
-(``clock.replaying``), so receipts, deadlines, audit records and statistics tell the story of
-the year, and then every document's validity is brought to today.
+the probable duplicates staff have not yet reviewed, are still waiting at the end. Every step
+runs at the moment it happened (``clock.replaying``), so receipts, deadlines, audit records and
+statistics tell the story of the year, and then every document's validity is brought to today.
 """
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ import math
 import random
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 from flask import current_app
 from sqlalchemy import select

@@ -68,5 +68,5 @@ def legacy_encoding(text: str) -> str | None:
         return None
     scores = {"TCVN3": sum(c in _TCVN3 for c in text) / len(letters),
               "VNI": len(_VNI.findall(text)) / len(letters)}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=scores.__getitem__)
     return best if scores[best] > 0.02 else None

@@ -32,4 +32,5 @@ class AuditEvent(Model):
         return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
     def __repr__(self) -> str:
-        return f"<AuditEvent {self.action} {self.object_type}:{self.object_id} by {self.actor_name}>"
+        return (f"<AuditEvent {self.action} {self.object_type}:{self.object_id} "
+                f"by {self.actor_name}>")

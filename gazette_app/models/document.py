@@ -4,8 +4,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app, has_app_context
-from sqlalchemy import (JSON, ColumnElement, Float, ForeignKey, Index, String, Text,
-                        UniqueConstraint, and_)
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from search_index.analysis import fold, slugify
@@ -81,10 +90,10 @@ class Document(Model):
     issuer: Mapped[Issuer] = relationship(lazy="joined")
     files: Mapped[list[DocumentFile]] = relationship(back_populates="document",
                                                       cascade="all, delete-orphan")
-    entries: Mapped[list["IssueEntry"]] = relationship(  # noqa: F821 - defined in issue.py
+    entries: Mapped[list[IssueEntry]] = relationship(  # type: ignore[name-defined]  # noqa: F821 - defined in issue.py
         "IssueEntry", viewonly=True, order_by="IssueEntry.id")
     # Confirmed relations of other documents acting on this one (repeal, replace, suspend...).
-    acted_on_by: Mapped[list["DocumentRelation"]] = relationship(
+    acted_on_by: Mapped[list[DocumentRelation]] = relationship(
         "DocumentRelation", viewonly=True, order_by="DocumentRelation.id",
         primaryjoin="and_(Document.id == DocumentRelation.target_id, "
                     "DocumentRelation.confirmed.is_(True))")

@@ -26,7 +26,8 @@ class Role(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"editor": "Biên tập viên", "approver": "Người duyệt", "admin": "Quản trị"}[self.value]
+        return {"editor": "Biên tập viên", "approver": "Người duyệt",
+                "admin": "Quản trị"}[self.value]
 
 
 class User(UserMixin, Model):

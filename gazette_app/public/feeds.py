@@ -3,7 +3,7 @@ XML is built with ElementTree, so every text is escaped."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from xml.etree import ElementTree as ET
 
 from flask import Response, current_app, request, url_for
@@ -26,8 +26,8 @@ SITEMAP_LIMIT = 50_000  # the sitemap protocol's cap for one file
 
 def _stamp(value) -> str:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
-    return datetime.combine(value, time(), tzinfo=timezone.utc).isoformat()
+        return value.astimezone(UTC).isoformat()
+    return datetime.combine(value, time(), tzinfo=UTC).isoformat()
 
 
 def _feed(title: str, self_url: str, entries: list[dict]) -> Response:

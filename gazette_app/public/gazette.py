@@ -6,8 +6,8 @@ from itertools import groupby
 from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from issues.ordering import authority
 from issues.model import PART_TITLES
+from issues.ordering import authority
 
 from .. import clock
 from ..extensions import db
@@ -56,7 +56,8 @@ def issues_by_year(year: int):
         select(Volume).where(Volume.year == year, Volume.pdf_sha256.is_not(None)))}
     years = db.session.scalars(select(Issue.year).where(Issue.state == "published")
                                .distinct().order_by(Issue.year.desc())).all()
-    sizes = {issue.id: stored_size(issue.pdf_sha256) for issue in issues}
+    sizes: dict[int | str, int | None] = {issue.id: stored_size(issue.pdf_sha256)
+                                          for issue in issues}
     sizes |= {f"volume-{v.quarter}": stored_size(v.pdf_sha256) for v in volumes.values()}
     return render_template("public/issues.html", year=year, by_quarter=by_quarter, years=years,
                            volumes=volumes, sizes=sizes)

@@ -2,14 +2,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import cast
 
 from flask import render_template, request
 from marshmallow import ValidationError
 
 from ..ratelimits import limiter, limits_off, search_rate
 from ..search import get_backend, log_search
-from ..search_args import (DATE_FIELDS, SearchArgsSchema, blank_to_none, resolve_codes, to_query,
-                           vn_dates_to_iso)
+from ..search_args import (
+    DATE_FIELDS,
+    SearchArgsSchema,
+    blank_to_none,
+    resolve_codes,
+    to_query,
+    vn_dates_to_iso,
+)
 from ..vocabulary import STATUS_LABELS
 from .hits import describe_hits
 from .views import bp
@@ -28,12 +35,12 @@ def _load(args: dict) -> tuple[dict, dict]:
         values, errors = SearchArgsSchema().load(args), {}
     except ValidationError as error:
         errors = {name: ([DATE_MESSAGE] if name in DATE_FIELDS and "sau ngày" not in str(message)
-                         else message) for name, message in error.messages.items()}
+                         else message) for name, message in cast(dict, error.messages).items()}
         values = SearchArgsSchema().load({k: v for k, v in args.items() if k not in errors})
     try:
         return resolve_codes(values)[0], errors
     except ValidationError as error:
-        errors |= error.messages
+        errors |= cast(dict, error.messages)
         return resolve_codes(values | {name: None for name in error.messages})[0], errors
 
 

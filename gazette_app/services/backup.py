@@ -23,6 +23,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import flask_migrate
 from flask import current_app
@@ -101,7 +102,7 @@ def _tables() -> list[str]:
 def _sqlite_snapshot(target: Path) -> dict:
     """SQLite's online backup API: a consistent copy while other connections write."""
     source_path = db.engine.url.database
-    source = sqlite3.connect(source_path, timeout=30)
+    source = sqlite3.connect(cast(str, source_path), timeout=30)
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)
@@ -128,8 +129,8 @@ def _postgres_snapshot(target: Path) -> dict:
     with db.engine.connect() as connection:
         connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
-            snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            rows = _counts(connection, _tables())
+            snapshot: str = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+            rows: dict = _counts(connection, _tables())
             rows["alembic_version"] = connection.execute(
                 text("SELECT version_num FROM alembic_version")).scalar()
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-acl",
@@ -195,7 +196,7 @@ def _prune(out: Path, keep: int) -> list[Path]:
 def read_snapshot(source: Path) -> tuple[Path, dict]:
     """The snapshot folder (``source`` itself, or the newest one in it) and its manifest,
     every file checked against the manifest's hash."""
-    folder = source if (source / MANIFEST).is_file() else (snapshots(source) or [None])[-1]
+    folder = source if (source / MANIFEST).is_file() else next(reversed(snapshots(source)), None)
     if folder is None:
         raise BackupError(f"no backup in {source}")
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -261,7 +262,7 @@ def rows_now() -> dict[str, int]:
 
 
 def _restore_sqlite(dump: Path) -> None:
-    path = Path(db.engine.url.database)
+    path = Path(cast(str, db.engine.url.database))
     db.session.remove()
     db.engine.dispose()
     source, target = sqlite3.connect(dump), sqlite3.connect(path)

@@ -20,7 +20,8 @@ _CITATION = re.compile(r"\bso\s*(\d{1,4})(?:\s*\+\s*\d{1,4})*\s*/\s*(\d{4})\s*[,
 
 # The written form, for the API's OpenAPI document: every string it admits is read by
 # parse_citation (which also takes unaccented and looser forms).
-JSON_SCHEMA_PATTERN = (r"^(Công báo[^,\x00-\x1f\x7f]{0,80}, )?Số [1-9][0-9]{0,3}( \+ [0-9]{1,4})*/[0-9]{4}, "
+JSON_SCHEMA_PATTERN = (r"^(Công báo[^,\x00-\x1f\x7f]{0,80}, )?"
+                       r"Số [1-9][0-9]{0,3}( \+ [0-9]{1,4})*/[0-9]{4}, "
                        r"tr\. [1-9][0-9]{0,5}$")
 
 

@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ..clock import add_days, local_day, today as local_today
+from ..clock import add_days, local_day
+from ..clock import today as local_today
 from ..extensions import db
 from ..models import Document, Receipt
 

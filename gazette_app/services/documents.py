@@ -9,12 +9,11 @@ from issues.model import CompositionError
 from ..extensions import db
 from ..intake import IntakeError
 from ..intake.files import KINDS
-from ..intake.text import clean_rendition
-from ..intake.text import page_texts
+from ..intake.text import clean_rendition, page_texts
 from ..models import Document, DocumentFile, DuplicateFlag, User
-from ..storage import get_store
 from ..models.types import utcnow
 from ..notation import parse_notation
+from ..storage import get_store
 from ..validity import RECORDED_STATUSES
 from .audit import record
 from .freeze import check_mutable

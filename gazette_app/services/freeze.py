@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ..models import Document, DocumentFile, Issue, IssueEntry
 
@@ -34,7 +35,7 @@ class DocumentFrozen(ValueError):
     message is Vietnamese, for the user."""
 
 
-def freeze_reason(session: Session, document: Document) -> str | None:
+def freeze_reason(session: Session | scoped_session[Any], document: Document) -> str | None:
     """Why ``document`` cannot change now, or None when it can."""
     if _committed(document, "state") == "published":
         return (f"Văn bản {document.notation} đã đăng Công báo: không sửa được. Sai sót được "
@@ -50,7 +51,7 @@ def freeze_reason(session: Session, document: Document) -> str | None:
             "sửa nội dung hay tệp được cho đến khi người duyệt trả số này về bản nháp.")
 
 
-def check_mutable(session: Session, document: Document) -> None:
+def check_mutable(session: Session | scoped_session[Any], document: Document) -> None:
     reason = freeze_reason(session, document)
     if reason:
         raise DocumentFrozen(reason)

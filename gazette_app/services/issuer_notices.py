@@ -15,8 +15,8 @@ from flask import current_app
 
 from print_templates.dates import short_date
 
-from ..extensions import db
 from .. import clock
+from ..extensions import db
 from ..intake import IntakeError
 from ..jobs import enqueue
 from ..models import Receipt, User
@@ -78,7 +78,7 @@ def receive_corrected(receipt: Receipt, files: list[tuple[str | None, bytes]],
     if checked[0][1].name not in DOCUMENT_KINDS:
         raise NoticeError("Tệp đầu tiên phải là văn bản chính (PDF, DOC, DOCX).")
     stored = store_group([(name, kind, data) for (name, kind), (_, data)
-                          in zip(checked, files)])
+                          in zip(checked, files, strict=False)])
     receipt.superseded_files = list(receipt.superseded_files or []) + [
         dict(entry, superseded_at=utcnow().isoformat()) for entry in receipt.files]
     receipt.files, receipt.corrected_at, receipt.state = stored, utcnow(), "queued"

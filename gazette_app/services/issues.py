@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from issues.compose import compose_issue
 from issues.model import CompositionError, IssueDocument, IssueSpec
@@ -24,9 +25,9 @@ from print_templates.dates import short_date
 
 from .. import clock
 from ..extensions import db
-from ..models import Document, Issue, IssueEntry, IssueNumber, Role, User
-from ..models.types import utcnow
 from ..faults import checkpoint
+from ..models import Document, DocumentFile, Issue, IssueEntry, IssueNumber, Role, User
+from ..models.types import utcnow
 from ..storage import get_store, work_dir
 from .audit import record
 from .deadlines import due_date
@@ -98,7 +99,8 @@ def issue_queue(issuer_code: str | None = None, part: str | None = None,
         rows.append(QueueRow(document, due_date(document.received_at),
                              pdf.page_count or 1 if pdf else 1))
     rows.sort(key=lambda row: (row.due, row.document.received_at, row.document.id))
-    proposed, pages = set(), 0
+    proposed: set[int] = set()
+    pages = 0
     for row in rows:
         if proposed and pages + row.pages > budget:
             break
@@ -217,7 +219,7 @@ def _first_page(issue: Issue) -> int:
     if previous.state != "published" or not previous.page_count:
         raise IssueWorkflowError(f"Đánh số trang theo năm: {previous.label} phải phát hành "
                                  "trước.")
-    return previous.last_page + 1
+    return cast(int, previous.last_page) + 1
 
 
 def compose(issue: Issue, actor: User | None) -> None:
@@ -244,7 +246,7 @@ def compose(issue: Issue, actor: User | None) -> None:
     for entry in issue.entries:
         entry.start_page = placed[str(entry.document_id)].start_page
         entry.page_count = placed[str(entry.document_id)].page_count
-        entry.pdf_sha256 = entry.document.file("pdf").sha256
+        entry.pdf_sha256 = cast(DocumentFile, entry.document.file("pdf")).sha256
         entry.metadata_sha256 = fingerprint(entry.document)
     issue.pdf_sha256 = blob.sha256
     issue.page_count = result.page_count
@@ -268,7 +270,8 @@ def approve(issue: Issue, actor: User) -> None:
     _require_draft(issue)
     if not issue.pdf_sha256:
         raise IssueWorkflowError("Cần dàn trang (tạo bản xem trước) trước khi duyệt.")
-    staff = db.session.scalar(select(func.count()).select_from(User).where(User.active.is_(True)))
+    staff = cast(int, db.session.scalar(
+        select(func.count()).select_from(User).where(User.active.is_(True))))
     if staff >= 2 and issue.composed_by_id == actor.id:
         raise IssueWorkflowError("Người dàn trang không tự duyệt được: cần một người duyệt khác.")
     before = issue.audit_state()
@@ -332,10 +335,10 @@ def publish(issue: Issue, actor: User | None) -> None:
     checkpoint("publish.signed")
     before = issue.audit_state()
     try:
-        moved = db.session.execute(
+        moved = cast(CursorResult, db.session.execute(
             update(Issue).where(Issue.id == issue_id, Issue.state == "approved")
             .values(state="published", published_at=utcnow(), signed_pdf_sha256=signed)
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False))).rowcount
         if moved != 1:
             db.session.rollback()
             raise IssueWorkflowError("Số Công báo vừa được người khác phát hành hoặc thay đổi.")

@@ -12,6 +12,7 @@ document's date), received (the receipt), published (the issue's date).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,7 +55,7 @@ class IssuerLateness:
     office_late: int = 0
 
 
-def by_issuer(documents: list[Document], today: date | None = None) -> list[IssuerLateness]:
+def by_issuer(documents: Sequence[Document], today: date | None = None) -> list[IssuerLateness]:
     """Per issuer: documents, sent late, published late; the latest first, then by name."""
     rows: dict[str, IssuerLateness] = defaultdict(lambda: IssuerLateness(""))
     for document in documents:

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from flask import current_app
 from marshmallow import ValidationError, validate
@@ -21,6 +22,7 @@ from pypdf import PdfWriter
 from sqlalchemy import select
 
 from ..extensions import db
+from ..faults import checkpoint
 from ..intake import IntakeError
 from ..intake.files import KINDS, Kind, office_hazards, sniff
 from ..intake.metadata import propose
@@ -30,7 +32,6 @@ from ..intake.tools import libreoffice_to_pdf, ocr_pdf
 from ..jobs import JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, DocumentRelation, Job, Receipt, User
 from ..notation import NotationError, parse_notation
-from ..faults import checkpoint
 from ..schemas import DocumentFieldsSchema, Text, _non_empty
 from ..storage import get_store, storage_failure, work_dir
 from .audit import record
@@ -338,7 +339,7 @@ def register(receipt: Receipt, form: dict, relations: list[ConfirmedRelation],
         values = RegistrationSchema().load(form)
     except ValidationError as error:
         raise RegistrationError({k: " ".join(map(str, v)) if isinstance(v, list) else str(v)
-                                 for k, v in error.messages.items()}) from None
+                                 for k, v in cast(dict, error.messages).items()}) from None
     bad = [r.notation for r in relations if r.kind not in RELATION_KINDS or not _parses(r.notation)]
     if bad:
         raise RegistrationError({"relations": "Số, ký hiệu văn bản liên quan không hợp lệ: "
@@ -380,7 +381,7 @@ def _document_files(receipt: Receipt) -> list[DocumentFile]:
                                   filename=main["filename"]))
     pdf_name = main["filename"].rsplit(".", 1)[0] + ".pdf"
     files.append(DocumentFile(role="pdf", sha256=receipt.pdf_sha256,
-                              size=get_store().path(receipt.pdf_sha256).stat().st_size,
+                              size=get_store().path(cast(str, receipt.pdf_sha256)).stat().st_size,
                               media_type="application/pdf", filename=pdf_name,
                               page_count=receipt.pdf_pages))
     for annex in receipt.files[1:]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Iterable
+from typing import cast
 
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -79,7 +80,8 @@ def import_records(lines: Iterable[str]) -> ImportSummary:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
-            summary.rejected.append((line_no, f"not valid JSON ({error.msg}, column {error.colno})"))
+            summary.rejected.append(
+                (line_no, f"not valid JSON ({error.msg}, column {error.colno})"))
             continue
         if not isinstance(data, dict):
             summary.rejected.append((line_no, "a line must hold one JSON object"))
@@ -87,7 +89,7 @@ def import_records(lines: Iterable[str]) -> ImportSummary:
         try:
             values = schema.load(data)
         except ValidationError as error:
-            summary.rejected.append((line_no, first_error(error.messages)))
+            summary.rejected.append((line_no, first_error(cast(dict, error.messages))))
             continue
         _import_one(line_no, data, values, summary)
     db.session.commit()

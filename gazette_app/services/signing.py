@@ -12,6 +12,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from flask import current_app
 
@@ -105,8 +106,8 @@ def sign_issue_pdf(issue: Issue) -> str | None:
     if not found.pkcs12.is_file():
         raise SigningError(f"Không tìm thấy chứng thư số tại {found.pkcs12.name}.")
     store = get_store()
-    signed = sign_edition(store.path(issue.pdf_sha256), _attachments(issue), found.pkcs12,
-                          found.passphrase,
+    signed = sign_edition(store.path(cast(str, issue.pdf_sha256)), _attachments(issue),
+                          found.pkcs12, found.passphrase,
                           reason=f"Công báo điện tử {issue.label}/{issue.year}",
                           location=config["GAZETTE_PROVINCE"])
     return store.put_bytes(signed).sha256

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import func, select
 
@@ -151,9 +152,10 @@ def build_report(start: date, end: date, label: str) -> Report:
         select(func.count()).select_from(SearchLog).where(*in_period, SearchLog.results == 0)) \
         or 0
     lowered = func.lower(SearchLog.query)
-    report.top_queries_without_result = [tuple(row) for row in db.session.execute(
-        select(lowered, func.count()).where(*in_period, SearchLog.results == 0)
-        .group_by(lowered).order_by(func.count().desc(), lowered).limit(TOP))]
+    report.top_queries_without_result = cast("list[tuple[str, int]]", [
+        tuple(row) for row in db.session.execute(
+            select(lowered, func.count()).where(*in_period, SearchLog.results == 0)
+            .group_by(lowered).order_by(func.count().desc(), lowered).limit(TOP))])
 
     report.returned_to_issuer = db.session.scalar(select(func.count()).select_from(Receipt).where(
         Receipt.problem_at >= begin, Receipt.problem_at < finish)) or 0

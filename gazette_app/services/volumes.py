@@ -5,18 +5,27 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from flask import current_app
 from sqlalchemy import select
 
-from issues.volume import (BuiltVolume, StoredFile, VolumeDocument, VolumeError, VolumeIssue,
-                           VolumeSpec, build_volume as build_volume_pdf, check_content_hash)
+from issues.volume import (
+    BuiltVolume,
+    StoredFile,
+    VolumeDocument,
+    VolumeError,
+    VolumeIssue,
+    VolumeSpec,
+    check_content_hash,
+)
+from issues.volume import build_volume as build_volume_pdf
 
 from ..extensions import db
+from ..faults import checkpoint
 from ..jobs import JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, Issue, Job, Receipt, User, Verification, Volume
 from ..models.types import utcnow
-from ..faults import checkpoint
 from ..storage import get_store, work_dir
 from .audit import record
 from .issues import masthead
@@ -52,18 +61,20 @@ def _spec(year: int, quarter: int, double_sided: bool) -> VolumeSpec:
             type_name=entry.document.type_name, doc_type=entry.document.doc_type,
             issuer=entry.document.issuer.name, issued=entry.document.issued,
             abstract=entry.document.abstract, legal=entry.document.legal,
-            seq=entry.document.seq, start_page=entry.start_page, page_count=entry.page_count,
-            printed_page=issue.first_page + entry.start_page - 1,
+            seq=entry.document.seq, start_page=cast(int, entry.start_page),
+            page_count=cast(int, entry.page_count),
+            printed_page=issue.first_page + cast(int, entry.start_page) - 1,
             files=_files(entry.document)) for entry in issue.entries)
-        files = [StoredFile("issue", issue.pdf_sha256, store.path(issue.pdf_sha256).stat().st_size
-                            if store.exists(issue.pdf_sha256) else 0)]
+        pdf_sha256 = cast(str, issue.pdf_sha256)  # a published issue has its PDF
+        files = [StoredFile("issue", pdf_sha256, store.path(pdf_sha256).stat().st_size
+                            if store.exists(pdf_sha256) else 0)]
         if issue.signed_pdf_sha256:
             files.append(StoredFile("signed_issue", issue.signed_pdf_sha256,
                                     store.path(issue.signed_pdf_sha256).stat().st_size
                                     if store.exists(issue.signed_pdf_sha256) else 0))
         issues.append(VolumeIssue(
             key=str(issue.id), numbers=tuple(issue.number_list), date=issue.date,
-            pdf_path=store.path(issue.pdf_sha256), pdf_sha256=issue.pdf_sha256,
+            pdf_path=store.path(pdf_sha256), pdf_sha256=pdf_sha256,
             first_page=issue.first_page, documents=documents, files=tuple(files)))
     return VolumeSpec(year=year, quarter=quarter, issues=tuple(issues), double_sided=double_sided)
 
@@ -113,7 +124,7 @@ def build_volume(year: int, quarter: int, *, double_sided: bool | None = None,
     volume.pdf_sha256, volume.manifest_sha256 = pdf.sha256, manifest.sha256
     volume.content_sha256 = built.manifest["content_sha256"]
     volume.built_at, volume.built_by_id = utcnow(), actor.id if actor else None
-    volume.issues = [db.session.get(Issue, int(issue.key)) for issue in spec.issues]
+    volume.issues = [cast(Issue, db.session.get(Issue, int(issue.key))) for issue in spec.issues]
     db.session.flush()
     record("volume.build", "volume", volume.id, before=before, after=_audit(volume), actor=actor)
     checkpoint("volume.flushed")
@@ -157,7 +168,7 @@ def references() -> dict[str, str]:
             select(DocumentFile, Document.notation).join(Document)).all():
         named.setdefault(file.sha256, f"{notation}: {file.role} “{file.filename}”")
     for issue in db.session.scalars(select(Issue).where(Issue.pdf_sha256.is_not(None))):
-        named.setdefault(issue.pdf_sha256, f"{issue.label}/{issue.year}: PDF của số")
+        named.setdefault(cast(str, issue.pdf_sha256), f"{issue.label}/{issue.year}: PDF của số")
         if issue.signed_pdf_sha256:
             named.setdefault(issue.signed_pdf_sha256, f"{issue.label}/{issue.year}: bản ký số")
     for volume in db.session.scalars(select(Volume)):

@@ -63,7 +63,8 @@ def receipt_notified(receipt_id: int):
 @bp.route("/receipts/<int(max=2147483647):receipt_id>/corrected", methods=["POST"])
 def receipt_corrected(receipt_id: int):
     receipt = _receipt_or_404(receipt_id)
-    files = [(upload.filename, upload.read()) for upload in request.files.getlist("files")[:20]
+    files: list[tuple[str | None, bytes]] = [
+        (upload.filename, upload.read()) for upload in request.files.getlist("files")[:20]
              if upload.filename]
     response = _step(receipt, lambda: issuer_notices.receive_corrected(
         receipt, files, current_user._get_current_object()),

@@ -1,7 +1,7 @@
 """initial schema: documents, issues, volumes, users, audit
 
 Revision ID: 159a434fce07
-Revises: 
+Revises:
 Create Date: 2026-11-23 08:47:51.024205
 
 """

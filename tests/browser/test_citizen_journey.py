@@ -14,7 +14,7 @@ def test_citizen_and_staff_journey(app, runner, live_server, browser, screenshot
                                       accept_downloads=True)
         page = context.new_page()
         blocked = []  # the Content-Security-Policy must block nothing the site itself uses
-        page.on("console", lambda message: blocked.append(message.text)
+        page.on("console", lambda message, *, blocked=blocked: blocked.append(message.text)
                 if "Content Security Policy" in message.text else None)
         page.goto(f"{live_server}/")
         page.screenshot(path=str(screenshot_dir / f"home-{name}.png"))
