@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from search_index.model import Hit
 
 from ..extensions import db
-from ..models import Document, IssueEntry
+from ..models import Document, DocumentRelation, IssueEntry
 from ..security import absolute_url, public_url_for
 from ..vocabulary import document_title
 from .documents import document_url
@@ -46,7 +46,9 @@ def describe_hits(hits: list[Hit], external: bool = False) -> list[HitView]:
     """One query for the page of hits; a hit whose document went away is left out."""
     documents = {d.id: d for d in db.session.scalars(select(Document).where(
         Document.id.in_([h.id for h in hits])).options(
-            selectinload(Document.entries).selectinload(IssueEntry.issue)))}
+            selectinload(Document.entries).selectinload(IssueEntry.issue),
+            # today's status reads the relations acting on each hit: loaded with the page
+            selectinload(Document.acted_on_by).selectinload(DocumentRelation.source)))}
     views = []
     for hit in hits:
         document = documents.get(hit.id)

@@ -11,14 +11,8 @@ from ..extensions import db
 from ..jobs import wake
 from ..models import Receipt
 from ..services import issuer_notices
+from .receiving import receipt_or_404
 from .views import bp
-
-
-def _receipt_or_404(receipt_id: int) -> Receipt:
-    receipt = db.session.get(Receipt, receipt_id)
-    if receipt is None:
-        abort(404)
-    return receipt
 
 
 def _step(receipt: Receipt, action, success: str):
@@ -33,7 +27,7 @@ def _step(receipt: Receipt, action, success: str):
 
 @bp.route("/receipts/<int(max=2147483647):receipt_id>/return", methods=["POST"])
 def return_receipt(receipt_id: int):
-    receipt = _receipt_or_404(receipt_id)
+    receipt = receipt_or_404(receipt_id)
     problem = request.form.get("problem", "")[:4000]
     return _step(receipt, lambda: issuer_notices.return_to_issuer(
         receipt, problem, current_user._get_current_object()),
@@ -43,7 +37,7 @@ def return_receipt(receipt_id: int):
 @bp.route("/receipts/<int(max=2147483647):receipt_id>/notice")
 def receipt_notice(receipt_id: int):
     """The notice to print or send by e-mail."""
-    receipt = _receipt_or_404(receipt_id)
+    receipt = receipt_or_404(receipt_id)
     if receipt.state != "needs_issuer":
         abort(404)
     notice = issuer_notices.notice(receipt)
@@ -53,7 +47,7 @@ def receipt_notice(receipt_id: int):
 
 @bp.route("/receipts/<int(max=2147483647):receipt_id>/notified", methods=["POST"])
 def receipt_notified(receipt_id: int):
-    receipt = _receipt_or_404(receipt_id)
+    receipt = receipt_or_404(receipt_id)
     channel = request.form.get("channel", "")[:32]
     return _step(receipt, lambda: issuer_notices.mark_notified(
         receipt, channel, current_user._get_current_object()),
@@ -62,7 +56,7 @@ def receipt_notified(receipt_id: int):
 
 @bp.route("/receipts/<int(max=2147483647):receipt_id>/corrected", methods=["POST"])
 def receipt_corrected(receipt_id: int):
-    receipt = _receipt_or_404(receipt_id)
+    receipt = receipt_or_404(receipt_id)
     files: list[tuple[str | None, bytes]] = [
         (upload.filename, upload.read()) for upload in request.files.getlist("files")[:20]
              if upload.filename]

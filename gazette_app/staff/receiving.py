@@ -20,7 +20,7 @@ MAX_RELATION_ROWS = 1000  # rows of relations one registration may carry (the fo
 MANUAL_RELATIONS = 2  # empty rows for relations the extractor missed
 
 
-def _receipt_or_404(receipt_id: int) -> Receipt:
+def receipt_or_404(receipt_id: int) -> Receipt:
     receipt = db.session.get(Receipt, receipt_id)
     if receipt is None:
         abort(404)
@@ -52,7 +52,7 @@ def receive():
 
 @bp.route("/receipts/<int(max=2147483647):receipt_id>")
 def receipt(receipt_id: int):
-    item = _receipt_or_404(receipt_id)
+    item = receipt_or_404(receipt_id)
     return _receipt_page(item, item.proposal, {})
 
 
@@ -67,7 +67,7 @@ def _receipt_page(item: Receipt, form: dict, errors: dict, status: int = 200):
 
 @bp.route("/receipts/<int(max=2147483647):receipt_id>/progress")
 def receipt_progress(receipt_id: int):
-    item = _receipt_or_404(receipt_id)
+    item = receipt_or_404(receipt_id)
     job = item.job
     return jsonify(state=item.state, label=item.state_label,
                    progress=job.progress if job else 0, step=job.step if job else "")
@@ -75,7 +75,7 @@ def receipt_progress(receipt_id: int):
 
 @bp.route("/receipts/<int(max=2147483647):receipt_id>/pdf")
 def receipt_pdf(receipt_id: int):
-    item = _receipt_or_404(receipt_id)
+    item = receipt_or_404(receipt_id)
     if not item.pdf_sha256:
         abort(404)
     return send_stored(item.pdf_sha256, "application/pdf", f"tiep-nhan-{item.id}.pdf",
@@ -98,7 +98,7 @@ def _confirmed_relations(form) -> list[receiving.ConfirmedRelation]:
 
 @bp.route("/receipts/<int(max=2147483647):receipt_id>/register", methods=["POST"])
 def register_receipt(receipt_id: int):
-    item = _receipt_or_404(receipt_id)
+    item = receipt_or_404(receipt_id)
     form = request.form.to_dict()
     try:
         relations = _confirmed_relations(request.form)
@@ -116,7 +116,7 @@ def register_receipt(receipt_id: int):
 
 @bp.route("/receipts/<int(max=2147483647):receipt_id>/discard", methods=["POST"])
 def discard_receipt(receipt_id: int):
-    item = _receipt_or_404(receipt_id)
+    item = receipt_or_404(receipt_id)
     try:
         receiving.discard(item, current_user._get_current_object())
         flash("Đã huỷ hồ sơ tiếp nhận.", "success")
