@@ -10,6 +10,7 @@ from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS
 from ..notation import JSON_SCHEMA_PATTERN
 from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
 from ..vocabulary import STATUS_LABELS
+from .blueprint import bp
 from .schemas import (
     CitationSchema,
     DocumentSchema,
@@ -21,7 +22,6 @@ from .schemas import (
     RelationSchema,
     VolumeSchema,
 )
-from .views import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 COMMON = {

@@ -9,11 +9,12 @@ from __future__ import annotations
 from flask import jsonify, request
 from marshmallow import ValidationError
 
-from ..public.hits import describe_hits
+from ..public_record import describe_hits
 from ..search import get_backend, log_search
 from ..search_args import SearchArgsSchema, blank_to_none, resolve_codes, to_query
 from ..vocabulary import STATUS_LABELS
-from .views import bp, field_error, first_problem
+from .blueprint import bp
+from .views import field_error, first_problem
 
 
 def _facets(facets: dict, codes: dict) -> dict:

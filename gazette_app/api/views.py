@@ -4,7 +4,7 @@ Every read answers with an ETag (If-None-Match gives 304) and Cache-Control; COR
 and other sites call it; rate limits count per client (per API key when one is sent)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
@@ -15,6 +15,7 @@ from ..notation import NotationError, parse_notation
 from ..ratelimits import api_rate, feedback_rate, limiter, limits_off
 from ..security import absolute_url
 from ..storage import send_stored
+from .blueprint import bp
 from .schemas import (
     CitationSchema,
     DocumentSchema,
@@ -25,7 +26,6 @@ from .schemas import (
     VolumeSchema,
 )
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
 limiter.limit(api_rate, exempt_when=limits_off)(bp)
 READ_MAX_AGE = 60
 

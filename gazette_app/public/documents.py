@@ -1,45 +1,22 @@
 """A document's public page at a readable URL, its files, and its citation."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import or_, select, update
+from flask import abort, redirect, render_template, request
+from sqlalchemy import select, update
 
 from .. import clock
 from ..document_text import text_blocks
 from ..extensions import db
 from ..inputs import db_int
-from ..models import Document, DocumentFile, DocumentRelation, Issuer, public_documents
+from ..models import Document, DocumentFile, Issuer, public_documents
+from ..public_record import RELATION_LABELS, citation, document_url, public_relations
 from ..storage import send_stored
-from .views import bp
-
-RELATION_LABELS = {
-    "amends": ("Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi"),
-    "replaces": ("Thay thế", "Bị thay thế bởi"),
-    "repeals": ("Bãi bỏ", "Bị bãi bỏ bởi"),
-    "suspends": ("Ngưng hiệu lực", "Bị ngưng hiệu lực bởi"),
-    "corrects": ("Đính chính", "Được đính chính bởi"),
-    "guides": ("Hướng dẫn", "Được hướng dẫn bởi"),
-}
-
-
-def document_url(document: Document, **kwargs) -> str:
-    return url_for("public.document_page", issuer=document.issuer.code, year=document.year,
-                   slug=document.slug, **kwargs)
+from .blueprint import bp
 
 
 @bp.app_context_processor
 def _document_helpers() -> dict:
     return {"document_url": document_url}
-
-
-def citation(document: Document) -> str | None:
-    """"Công báo tỉnh Sơn La, Số 12/2026, tr. 23" (like the Federal Register's "88 FR 12345")."""
-    entry = document.published_entry
-    if entry is None:
-        return None
-    numbers = " + ".join(f"{n:02d}" for n in entry.issue.number_list)
-    return (f"Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}, Số {numbers}/"
-            f"{entry.issue.year}, tr. {document.published_page}")
 
 
 def _visible(document: Document | None) -> Document:
@@ -48,22 +25,6 @@ def _visible(document: Document | None) -> Document:
     if document is None or not document.is_public:
         abort(404)
     return document
-
-
-def public_relations(doc: Document) -> tuple[list[DocumentRelation], set[int]]:
-    """The confirmed relations of a document both ways, and which related documents are
-    public (the page and the API link only those)."""
-    relations = db.session.scalars(select(DocumentRelation).where(
-        DocumentRelation.confirmed.is_(True), or_(
-            DocumentRelation.source_id == doc.id, DocumentRelation.target_id == doc.id))
-        .order_by(DocumentRelation.id)).all()
-    related = {r.source_id for r in relations} | {r.target_id for r in relations if r.target_id}
-    public_ids = set(db.session.scalars(select(Document.id).where(
-        Document.id.in_(related), public_documents())))
-    # A relation from a document the public cannot see yet is not shown (its effect on the
-    # status is, once it takes effect: the history names the document).
-    return [r for r in relations if r.source_id == doc.id or r.source_id in public_ids], \
-        public_ids
 
 
 @bp.route("/van-ban/<int(max=2147483647):document_id>")

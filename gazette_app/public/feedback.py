@@ -11,7 +11,7 @@ from ..inputs import db_int
 from ..models import Document
 from ..ratelimits import feedback_rate, limiter, limits_off
 from ..services.feedback import FeedbackSchema, form_stamp, looks_automated, receive
-from .views import bp
+from .blueprint import bp
 
 log = logging.getLogger(__name__)
 

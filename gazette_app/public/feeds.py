@@ -14,9 +14,9 @@ from print_templates.dates import short_date
 from .. import clock
 from ..extensions import db
 from ..models import Document, Issue, Issuer, public_documents
+from ..public_record import document_url
 from ..security import absolute_url
-from .documents import document_url
-from .views import bp
+from .blueprint import bp
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

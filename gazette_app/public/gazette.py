@@ -12,8 +12,10 @@ from issues.ordering import authority
 from .. import clock
 from ..extensions import db
 from ..models import Issue, IssueNumber
+from ..public_record import document_url
+from ..services.citations import CitationError, resolve
 from ..storage import get_store, send_stored
-from .views import bp
+from .blueprint import bp
 
 QUARTERS = ("I", "II", "III", "IV")
 
@@ -95,7 +97,6 @@ def issue_pdf(year: int, number: int):
 @bp.route("/trich-dan")
 def citation_lookup():
     """Find the document a citation names: "Số 12/2026, tr. 23"."""
-    from ..services.citations import CitationError, resolve
     query = request.args.get("q", "")[:200]
     result = error = None
     if query.strip():
@@ -103,7 +104,6 @@ def citation_lookup():
             result = resolve(query)
         except CitationError as problem:
             error = str(problem)
-    from .documents import document_url
     return render_template("public/citation.html", query=query, result=result, error=error,
                            document_url=document_url), 404 if error else 200
 

@@ -7,6 +7,7 @@ from typing import cast
 from flask import render_template, request
 from marshmallow import ValidationError
 
+from ..public_record import describe_hits
 from ..ratelimits import limiter, limits_off, search_rate
 from ..search import get_backend, log_search
 from ..search_args import (
@@ -18,8 +19,7 @@ from ..search_args import (
     vn_dates_to_iso,
 )
 from ..vocabulary import STATUS_LABELS
-from .hits import describe_hits
-from .views import bp
+from .blueprint import bp
 
 FACET_TITLES = {"issuer": "Cơ quan ban hành", "doc_type": "Loại văn bản", "year": "Năm",
                 "status": "Tình trạng hiệu lực"}

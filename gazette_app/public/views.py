@@ -2,14 +2,13 @@
 documents.py, gazette.py (issues), search.py, feeds.py."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+from flask import current_app, jsonify, redirect, render_template, request
 from sqlalchemy import select, text
 
 from ..extensions import db
 from ..models import Document, Issue, public_documents
 from ..security import safe_local_path
-
-bp = Blueprint("public", __name__, template_folder="templates")
+from .blueprint import bp
 
 
 @bp.route("/")

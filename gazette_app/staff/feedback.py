@@ -9,7 +9,7 @@ from ..extensions import db
 from ..inputs import request_page
 from ..models import Feedback
 from ..services.feedback import answer
-from .views import bp
+from .blueprint import bp
 
 
 @bp.route("/feedback")

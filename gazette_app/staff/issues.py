@@ -16,7 +16,7 @@ from ..services import issues as workflow
 from ..services.documents import UploadError, attach_pdf
 from ..services.freeze import DocumentFrozen
 from ..storage import send_stored
-from .views import bp
+from .blueprint import bp
 
 
 def _issue_or_404(issue_id: int) -> Issue:

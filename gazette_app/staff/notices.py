@@ -11,8 +11,8 @@ from ..extensions import db
 from ..jobs import wake
 from ..models import Receipt
 from ..services import issuer_notices
+from .blueprint import bp
 from .receiving import receipt_or_404
-from .views import bp
 
 
 def _step(receipt: Receipt, action, success: str):

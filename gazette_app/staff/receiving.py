@@ -14,7 +14,7 @@ from ..services import receiving
 from ..services.deadlines import due_date
 from ..services.issuer_notices import CHANNELS
 from ..storage import send_stored
-from .views import bp
+from .blueprint import bp
 
 MAX_RELATION_ROWS = 1000  # rows of relations one registration may carry (the form: a few dozen)
 MANUAL_RELATIONS = 2  # empty rows for relations the extractor missed

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
@@ -25,8 +25,7 @@ from ..services.freeze import DocumentFrozen, freeze_reason
 from ..services.lateness import by_issuer as lateness_by_issuer
 from ..services.users import AccountError, create_user, update_user
 from ..vocabulary import AUDIT_ACTIONS, AUDIT_FIELDS, STATUS_LABELS
-
-bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+from .blueprint import bp
 
 
 @bp.app_template_global()

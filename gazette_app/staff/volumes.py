@@ -12,7 +12,7 @@ from ..inputs import db_int
 from ..jobs import enqueue, wake
 from ..models import Issue, Job, Volume
 from ..services.volumes import last_verification, quarter_of, queue_build
-from .views import bp
+from .blueprint import bp
 
 
 @bp.route("/volumes")
