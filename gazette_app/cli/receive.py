@@ -10,12 +10,12 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from werkzeug.local import LocalProxy
 
-from . import jobs
-from .cli_issues import _user
-from .extensions import db
-from .models import Job, Receipt
-from .recovery import recover_at_start
-from .services import receiving
+from .. import jobs
+from ..extensions import db
+from ..models import Job, Receipt
+from ..recovery import recover_at_start
+from ..services import receiving
+from .common import acting_user
 
 
 @click.command("receive")
@@ -31,7 +31,7 @@ from .services import receiving
 def receive_command(paths: tuple[Path, ...], together: bool, register_now: bool,
                     username: str | None) -> None:
     """Receive document files: store, convert, OCR, extract text, propose metadata."""
-    actor = _user(username)
+    actor = acting_user(username)
     files: list[tuple[str | None, bytes]] = [(path.name, path.read_bytes()) for path in paths]
     result = receiving.receive(files, together=together, actor=actor, channel="cli")
     failed = bool(result.refused)
