@@ -26,6 +26,7 @@ from . import (
 from .config import PROJECT_ROOT, from_environment, instance_path
 from .errors import init_app as init_errors
 from .extensions import csrf, db, login_manager, migrate
+from .inputs import DatabaseInteger
 from .models.types import include_object, render_item
 from .ratelimits import limiter
 from .services import freeze, receiving, statuses, volumes  # noqa: F401  (they register their jobs)
@@ -56,6 +57,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     login_manager.init_app(app)
     limiter.init_app(app)
 
+    app.url_map.converters["int"] = DatabaseInteger  # before the rules are added
     for blueprint in (auth.bp, staff.bp, public.bp, api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # JSON API: no cookies are trusted there, so no CSRF token

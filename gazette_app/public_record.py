@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import abort, current_app, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -25,6 +25,15 @@ RELATION_LABELS = {
     "corrects": ("Đính chính", "Được đính chính bởi"),
     "guides": ("Hướng dẫn", "Được hướng dẫn bởi"),
 }
+
+
+def public_document_or_404(document_id: int) -> Document:
+    """The document if the public may see it (``Document.is_public``); 404 otherwise, never
+    403: an unpublished document does not exist for the public. Pages and API alike."""
+    document = db.session.get(Document, document_id)
+    if document is None or not document.is_public:
+        abort(404)
+    return document
 
 
 def document_url(document: Document, **kwargs) -> str:

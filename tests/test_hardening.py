@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from pypdf import PdfWriter
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from gazette_app import jobs
 from gazette_app.demo.documents import DemoDocument, render_document_pdf
@@ -320,7 +321,7 @@ def test_oversized_integers_anywhere_give_400_or_404_never_500(app, client, auth
     walked = 0
     for rule in app.url_map.iter_rules():
         for name, converter in rule._converters.items():
-            if type(converter).__name__ != "IntegerConverter":
+            if not isinstance(converter, IntegerConverter):
                 continue
             assert converter.max is not None and converter.max <= DB_INT_MAX, rule.rule
             url = re.sub(rf"<[^>]*:{name}>", HUGE[0], rule.rule)

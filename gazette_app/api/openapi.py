@@ -7,6 +7,7 @@ from flask import current_app, jsonify, render_template
 
 from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS
 
+from ..inputs import DB_INT_MAX
 from ..notation import JSON_SCHEMA_PATTERN
 from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
 from ..vocabulary import STATUS_LABELS
@@ -55,7 +56,7 @@ def _query(name: str, schema: dict, description: str, required: bool = False) ->
 
 def _path(name: str, description: str) -> dict:
     return {"name": name, "in": "path", "required": True,
-            "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+            "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
             "description": description}
 
 
@@ -203,7 +204,7 @@ def build_spec() -> dict:
                 "name": {"type": "string", "maxLength": 120, "pattern": TEXT_WITHOUT_CONTROLS},
                 "email": {"type": "string", "format": "email"},
                 "document_id": {"type": "integer", "nullable": True, "minimum": 1,
-                                "maximum": 2147483647}}}}}},
+                                "maximum": DB_INT_MAX}}}}}},
         "responses": {"201": {"description": "Đã nhận", "content": _json("FeedbackCreated")},
                       "404": {"description": "Không có văn bản document_id",
                               "content": {"application/json": {"schema": ERROR}}},

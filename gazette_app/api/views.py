@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
+from ..inputs import DB_INT_MAX
 from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume, public_documents
 from ..notation import NotationError, parse_notation
+from ..public_record import public_document_or_404
 from ..ratelimits import api_rate, feedback_rate, limiter, limits_off
 from ..security import absolute_url
 from ..storage import send_stored
@@ -70,17 +72,9 @@ def index():
                    openapi=absolute_url(url_for("api.openapi")))
 
 
-def _document_or_404(document_id: int) -> Document:
-    """A public document (published in an issue), else 404: the API shows what the site shows."""
-    document = db.session.get(Document, document_id)
-    if document is None or not document.is_public:
-        abort(404)
-    return document
-
-
-@bp.route("/documents/<int(max=2147483647):document_id>")
+@bp.route("/documents/<int:document_id>")
 def document(document_id: int):
-    return jsonify(DocumentSchema().dump(_document_or_404(document_id)))
+    return jsonify(DocumentSchema().dump(public_document_or_404(document_id)))
 
 
 LIST_MAX_SIZE = 100
@@ -133,9 +127,9 @@ def documents_by_notation():
                    results=DocumentSchema(many=True).dump(found))
 
 
-@bp.route("/documents/<int(max=2147483647):document_id>/pdf")
+@bp.route("/documents/<int:document_id>/pdf")
 def document_pdf(document_id: int):
-    pdf = _document_or_404(document_id).file("pdf")
+    pdf = public_document_or_404(document_id).file("pdf")
     if pdf is None:
         abort(404)
     return send_stored(pdf.sha256, "application/pdf", pdf.filename)
@@ -157,7 +151,7 @@ def issues():
     return jsonify(year=int(year), results=IssueSchema(many=True).dump(found))
 
 
-@bp.route("/issues/<int(max=2147483647):year>/<int(max=2147483647):number>")
+@bp.route("/issues/<int:year>/<int:number>")
 def issue(year: int, number: int):
     found = db.session.scalar(select(Issue).join(IssueNumber).where(
         IssueNumber.year == year, IssueNumber.number == number, Issue.state == "published"))
@@ -184,8 +178,8 @@ def citations():
     return _cited(citation)
 
 
-@bp.route("/citations/<int(max=2147483647):year>/<int(max=2147483647):number>/"
-          "<int(max=2147483647):page>")
+@bp.route("/citations/<int:year>/<int:number>/"
+          "<int:page>")
 def citation(year: int, number: int, page: int):
     """The document printed on page ``page`` of issue ``number`` of ``year``."""
     from ..services.citations import Citation
@@ -220,7 +214,7 @@ def feedback():
         field, message = first_problem(error.messages)
         document_id = payload.get("document_id")
         if field == "document_id" and list(error.messages) == ["document_id"] \
-                and isinstance(document_id, int) and 1 <= document_id <= 2147483647:
+                and isinstance(document_id, int) and 1 <= document_id <= DB_INT_MAX:
             return field_error(field, message, status=404, code="not_found")
         return bad_parameter(field, message)
     if looks_automated(values, None):

@@ -9,7 +9,13 @@ from ..document_text import text_blocks
 from ..extensions import db
 from ..inputs import db_int
 from ..models import Document, DocumentFile, Issuer, public_documents
-from ..public_record import RELATION_LABELS, citation, document_url, public_relations
+from ..public_record import (
+    RELATION_LABELS,
+    citation,
+    document_url,
+    public_document_or_404,
+    public_relations,
+)
 from ..storage import send_stored
 from .blueprint import bp
 
@@ -19,22 +25,14 @@ def _document_helpers() -> dict:
     return {"document_url": document_url}
 
 
-def _visible(document: Document | None) -> Document:
-    """The document if the public may see it; 404 otherwise (never 403: an unpublished
-    document does not exist for the public)."""
-    if document is None or not document.is_public:
-        abort(404)
-    return document
-
-
-@bp.route("/van-ban/<int(max=2147483647):document_id>")
+@bp.route("/van-ban/<int:document_id>")
 def document(document_id: int):
     """Old id URLs lead to the readable one."""
-    doc = _visible(db.session.get(Document, document_id))
+    doc = public_document_or_404(document_id)
     return redirect(document_url(doc), code=301)
 
 
-@bp.route("/van-ban/<issuer>/<int(max=2147483647):year>/<slug>")
+@bp.route("/van-ban/<issuer>/<int:year>/<slug>")
 def document_page(issuer: str, year: int, slug: str):
     number = slug.split("-", 1)[0]
     try:
@@ -61,11 +59,11 @@ def document_page(issuer: str, year: int, slug: str):
                            blocks=text_blocks(doc.body_text))
 
 
-@bp.route("/van-ban/<int(max=2147483647):document_id>/tep/<int(max=2147483647):file_id>")
+@bp.route("/van-ban/<int:document_id>/tep/<int:file_id>")
 def document_file(document_id: int, file_id: int):
     """A document's file, by id only: the user's file name never reaches the file system.
     PDFs open in the browser; ?tai=1 downloads."""
-    doc = _visible(db.session.get(Document, document_id))
+    doc = public_document_or_404(document_id)
     file = db.session.get(DocumentFile, file_id)
     if file is None or file.document_id != doc.id or not file.public:
         abort(404)

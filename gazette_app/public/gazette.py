@@ -45,7 +45,7 @@ def stored_size(sha256: str | None) -> int | None:
         return None
 
 
-@bp.route("/cong-bao/<int(max=2147483647):year>")
+@bp.route("/cong-bao/<int:year>")
 def issues_by_year(year: int):
     """A year's issues, the newest first (quarter IV before III), with a switcher of years."""
     issues = db.session.scalars(select(Issue).where(Issue.year == year,
@@ -65,7 +65,7 @@ def issues_by_year(year: int):
                            volumes=volumes, sizes=sizes)
 
 
-@bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>")
+@bp.route("/cong-bao/<int:year>/<int:number>")
 def issue_page(year: int, number: int):
     issue = published_issue(year, number)
     if number != issue.first_number:  # "Số 02 + 03" lives at /2026/2
@@ -81,7 +81,7 @@ def issue_page(year: int, number: int):
                            signed_size=stored_size(issue.signed_pdf_sha256))
 
 
-@bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>.pdf")
+@bp.route("/cong-bao/<int:year>/<int:number>.pdf")
 def issue_pdf(year: int, number: int):
     """The printed edition (or ?ban=dien-tu the signed electronic one); ?tai=1 downloads."""
     issue = published_issue(year, number)
@@ -117,7 +117,7 @@ def _volume(year: int, quarter: int):
     return volume
 
 
-@bp.route("/cong-bao/<int(max=2147483647):year>/quy-<int(min=1, max=4):quarter>.pdf")
+@bp.route("/cong-bao/<int:year>/quy-<int(min=1, max=4):quarter>.pdf")
 def volume_pdf(year: int, quarter: int):
     """The quarter's archival volume (all its issues bound, with index and manifest)."""
     volume = _volume(year, quarter)
@@ -126,7 +126,7 @@ def volume_pdf(year: int, quarter: int):
                        as_attachment=request.args.get("tai") == "1")
 
 
-@bp.route("/cong-bao/<int(max=2147483647):year>/quy-<int(min=1, max=4):quarter>.json")
+@bp.route("/cong-bao/<int:year>/quy-<int(min=1, max=4):quarter>.json")
 def volume_manifest(year: int, quarter: int):
     """The volume's manifest: SHA-256 of every file it binds, for anyone to check."""
     volume = _volume(year, quarter)

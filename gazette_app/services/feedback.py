@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..extensions import db
+from ..inputs import DB_INT_MAX
 from ..models import Document, Feedback, User
 from ..models.types import utcnow
 from ..schemas import Text
@@ -32,7 +33,7 @@ class FeedbackSchema(Schema):
     email = fields.Email(load_default="", allow_none=True,
                          error_messages={"invalid": "Địa chỉ email không hợp lệ."})
     document_id = fields.Integer(load_default=None, allow_none=True, strict=False,
-                                 validate=validate.Range(1, 2147483647,
+                                 validate=validate.Range(1, DB_INT_MAX,
                                                          error="Mã văn bản không hợp lệ."),
                                  error_messages={"invalid": "Mã văn bản phải là số."})
     website = fields.String(load_default="")  # the honeypot: people leave it empty

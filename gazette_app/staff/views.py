@@ -158,16 +158,9 @@ def documents():
                            doc_types=doc_types, years=years, statuses=STATUS_LABELS)
 
 
-def _document_or_404(document_id: int) -> Document:
-    document = db.session.get(Document, document_id)
-    if document is None:
-        abort(404)
-    return document
-
-
-@bp.route("/documents/<int(max=2147483647):document_id>")
+@bp.route("/documents/<int:document_id>")
 def document(document_id: int):
-    doc = _document_or_404(document_id)
+    doc = db.get_or_404(Document, document_id)
     flags = db.session.scalars(select(DuplicateFlag).where(or_(
         DuplicateFlag.document_id == doc.id, DuplicateFlag.candidate_id == doc.id))).all()
     trail = db.session.scalars(select(AuditEvent).where(
@@ -177,9 +170,9 @@ def document(document_id: int):
                            statuses=STATUS_LABELS, errors={})
 
 
-@bp.route("/documents/<int(max=2147483647):document_id>/edit", methods=["POST"])
+@bp.route("/documents/<int:document_id>/edit", methods=["POST"])
 def edit_document(document_id: int):
-    doc = _document_or_404(document_id)
+    doc = db.get_or_404(Document, document_id)
     reason = freeze_reason(db.session, doc)
     if reason:
         flash(reason, "error")
@@ -195,7 +188,7 @@ def edit_document(document_id: int):
     return redirect(url_for(".document", document_id=doc.id))
 
 
-@bp.route("/flags/<int(max=2147483647):flag_id>/resolve", methods=["POST"])
+@bp.route("/flags/<int:flag_id>/resolve", methods=["POST"])
 def resolve_flag(flag_id: int):
     flag = db.session.get(DuplicateFlag, flag_id)
     if flag is None:
@@ -239,7 +232,7 @@ def users():
     return render_template("staff/users.html", accounts=accounts, roles=list(Role))
 
 
-@bp.route("/users/<int(max=2147483647):user_id>", methods=["POST"])
+@bp.route("/users/<int:user_id>", methods=["POST"])
 @role_required(Role.ADMIN)
 def update_account(user_id: int):
     user = db.session.get(User, user_id)
