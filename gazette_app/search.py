@@ -29,7 +29,7 @@ from search_index.model import SearchDocument
 
 from .extensions import db
 from .faults import checkpoint
-from .models import Document, IssueEntry, SearchLog, SearchOutbox, public_documents
+from .models import Document, IssueEntry, IssueState, SearchLog, SearchOutbox, public_documents
 from .models.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def _open_backend() -> SearchBackend:
 
 
 def to_search_document(document: Document, entry: IssueEntry | None) -> SearchDocument:
-    published = entry is not None and entry.issue.state == "published"
+    published = entry is not None and entry.issue.state == IssueState.PUBLISHED
     return SearchDocument(
         id=document.id, notation=document.notation, abstract=document.abstract,
         body=document.body_text or "", issuer=document.issuer.name,

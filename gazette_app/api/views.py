@@ -11,7 +11,16 @@ from sqlalchemy import func, select
 from .. import clock
 from ..extensions import db
 from ..inputs import DB_INT_MAX
-from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume, public_documents
+from ..models import (
+    Document,
+    Issue,
+    IssueNumber,
+    Issuer,
+    NewsItem,
+    Volume,
+    public_documents,
+    published_issues,
+)
 from ..notation import NotationError, parse_notation
 from ..public_record import public_document_or_404
 from ..ratelimits import api_rate, feedback_rate, limiter, limits_off
@@ -141,12 +150,12 @@ def issues():
     that has one (the app's first screen)."""
     year = request.args.get("year")
     if year is None:
-        year = db.session.scalar(select(Issue.year).where(Issue.state == "published")
+        year = db.session.scalar(select(Issue.year).where(published_issues())
                                  .order_by(Issue.year.desc()).limit(1)) or clock.today().year
     elif not year.isdigit() or not 1945 <= int(year) <= 2100:
         return bad_parameter("year", "Năm phải từ 1945 đến 2100.")
     found = db.session.scalars(select(Issue).where(Issue.year == int(year),
-                                                   Issue.state == "published")
+                                                   published_issues())
                                .order_by(Issue.date.desc(), Issue.id.desc())).all()
     return jsonify(year=int(year), results=IssueSchema(many=True).dump(found))
 
@@ -154,7 +163,8 @@ def issues():
 @bp.route("/issues/<int:year>/<int:number>")
 def issue(year: int, number: int):
     found = db.session.scalar(select(Issue).join(IssueNumber).where(
-        IssueNumber.year == year, IssueNumber.number == number, Issue.state == "published"))
+        IssueNumber.year == year, IssueNumber.number == number,
+        published_issues()))
     if found is None:
         abort(404)
     return jsonify(IssueDetailSchema().dump(found))

@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Document, Issue
+from ..models import Document, DocumentState, Issue
 from ..models.types import utcnow
 from ..notation import NotationError, parse_notation
 from ..services import issues as workflow
@@ -37,7 +37,7 @@ def _document(reference: str) -> Document:
     except NotationError as error:
         raise click.ClickException(str(error)) from None
     found = list(db.session.scalars(select(Document).where(
-        Document.notation_key == key, Document.state != "withdrawn")))
+        Document.notation_key == key, Document.state != DocumentState.WITHDRAWN)))
     if len(found) != 1:
         ids = ", ".join(f"{d.id} ({d.issuer.name})" for d in found) or "none"
         raise click.ClickException(f"{reference}: {len(found)} documents match ({ids}); "

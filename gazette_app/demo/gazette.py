@@ -32,7 +32,7 @@ from print_templates.dates import short_date
 from .. import clock
 from ..extensions import db
 from ..intake.relations import extract_relations
-from ..models import Document, Issue, User
+from ..models import Document, DocumentState, Issue, User
 from ..services import issues as workflow
 from ..services.documents import attach_pdf
 from ..services.receiving import ConfirmedRelation, link_relation
@@ -132,7 +132,8 @@ def replay_year(actor: User) -> list[str]:
     published. Statuses are brought to today at the end."""
     if db.session.scalar(select(Issue.id).limit(1)) is not None:
         return []
-    documents = db.session.scalars(select(Document).where(Document.state == "received")).all()
+    documents = db.session.scalars(select(Document).where(
+        Document.state == DocumentState.RECEIVED)).all()
     pending = sorted((Arrival(d, _arrival(d)) for d in documents), key=lambda a: a.at)
     real = real_issues()
     shapes = iter([width for _, width in real])  # numbered as the real issues were: 01, 02 + 03

@@ -11,7 +11,7 @@ from issues.ordering import authority
 
 from .. import clock
 from ..extensions import db
-from ..models import Issue, IssueNumber
+from ..models import Issue, IssueNumber, published_issues
 from ..public_record import document_url
 from ..services.citations import CitationError, resolve
 from ..storage import get_store, send_stored
@@ -22,7 +22,8 @@ QUARTERS = ("I", "II", "III", "IV")
 
 def published_issue(year: int, number: int) -> Issue:
     issue = db.session.scalar(select(Issue).join(IssueNumber).where(
-        IssueNumber.year == year, IssueNumber.number == number, Issue.state == "published"))
+        IssueNumber.year == year, IssueNumber.number == number,
+        published_issues()))
     if issue is None:
         abort(404)
     return issue
@@ -30,7 +31,7 @@ def published_issue(year: int, number: int) -> Issue:
 
 @bp.route("/cong-bao")
 def issues_latest_year():
-    year = db.session.scalar(select(Issue.year).where(Issue.state == "published")
+    year = db.session.scalar(select(Issue.year).where(published_issues())
                              .order_by(Issue.year.desc()).limit(1)) or clock.today().year
     return redirect(url_for("public.issues_by_year", year=year))
 
@@ -49,14 +50,14 @@ def stored_size(sha256: str | None) -> int | None:
 def issues_by_year(year: int):
     """A year's issues, the newest first (quarter IV before III), with a switcher of years."""
     issues = db.session.scalars(select(Issue).where(Issue.year == year,
-                                                    Issue.state == "published")
+                                                    published_issues())
                                 .order_by(Issue.date.desc(), Issue.id.desc())).all()
     by_quarter = [(QUARTERS[q], list(items)) for q, items in
                   groupby(issues, key=lambda i: (i.date.month - 1) // 3)]
     from ..models import Volume
     volumes = {QUARTERS[v.quarter - 1]: v for v in db.session.scalars(
         select(Volume).where(Volume.year == year, Volume.pdf_sha256.is_not(None)))}
-    years = db.session.scalars(select(Issue.year).where(Issue.state == "published")
+    years = db.session.scalars(select(Issue.year).where(published_issues())
                                .distinct().order_by(Issue.year.desc())).all()
     sizes: dict[int | str, int | None] = {issue.id: stored_size(issue.pdf_sha256)
                                           for issue in issues}

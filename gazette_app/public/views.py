@@ -6,14 +6,14 @@ from flask import current_app, jsonify, redirect, render_template, request
 from sqlalchemy import select, text
 
 from ..extensions import db
-from ..models import Document, Issue, public_documents
+from ..models import Document, Issue, public_documents, published_issues
 from ..security import safe_local_path
 from .blueprint import bp
 
 
 @bp.route("/")
 def home():
-    issues = db.session.scalars(select(Issue).where(Issue.state == "published")
+    issues = db.session.scalars(select(Issue).where(published_issues())
                                 .order_by(Issue.date.desc(), Issue.id.desc()).limit(6)).all()
     latest = db.session.scalars(select(Document).where(public_documents())
                                 .order_by(Document.issued.desc(), Document.id.desc())

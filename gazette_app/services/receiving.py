@@ -30,7 +30,7 @@ from ..intake.relations import ProposedRelation, extract_relations
 from ..intake.text import clean_rendition, legacy_encoding, needs_ocr, page_texts, read_pdf
 from ..intake.tools import libreoffice_to_pdf, ocr_pdf
 from ..jobs import JobFailed, Progress, enqueue, handler
-from ..models import Document, DocumentFile, DocumentRelation, Job, Receipt, User
+from ..models import Document, DocumentFile, DocumentRelation, DocumentState, Job, Receipt, User
 from ..notation import NotationError, parse_notation
 from ..schemas import DocumentFieldsSchema, Text, _non_empty
 from ..storage import get_store, storage_failure, work_dir
@@ -292,7 +292,7 @@ def find_target(notation_text: str, written_date: str = "") -> Document | None:
     except NotationError:
         return None
     query = select(Document).where(Document.notation_key == notation.key,
-                                   Document.state != "withdrawn")
+                                   Document.state != DocumentState.WITHDRAWN)
     if notation.year:
         query = query.where(Document.year == notation.year)
     candidates = db.session.scalars(query).all()
@@ -347,7 +347,7 @@ def register(receipt: Receipt, form: dict, relations: list[ConfirmedRelation],
     document = build_document(values, get_or_create_issuer(values["issuer"]))
     document.received_at = receipt.deadline_from  # the corrected copy's time, if one came
     document.body_text = receipt.text
-    document.state = "ready"
+    document.state = DocumentState.READY
     document.files = _document_files(receipt)
     add_checked(document)
     record("document.register", "document", document.id, actor=actor,

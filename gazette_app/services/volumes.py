@@ -24,7 +24,17 @@ from issues.volume import build_volume as build_volume_pdf
 from ..extensions import db
 from ..faults import checkpoint
 from ..jobs import JobFailed, Progress, enqueue, handler
-from ..models import Document, DocumentFile, Issue, Job, Receipt, User, Verification, Volume
+from ..models import (
+    Document,
+    DocumentFile,
+    Issue,
+    Job,
+    Receipt,
+    User,
+    Verification,
+    Volume,
+    published_issues,
+)
 from ..models.types import utcnow
 from ..storage import get_store, work_dir
 from .audit import record
@@ -41,7 +51,7 @@ def quarter_issues(year: int, quarter: int) -> list[Issue]:
     """The quarter's published issues, in number order."""
     first, last = QUARTER_MONTHS[quarter]
     found = db.session.scalars(select(Issue).where(
-        Issue.state == "published", Issue.year == year,
+        published_issues(), Issue.year == year,
         Issue.date >= date(year, first, 1),
         Issue.date < (date(year, last + 1, 1) if last < 12 else date(year + 1, 1, 1)))).all()
     return sorted(found, key=lambda issue: issue.first_number)

@@ -11,7 +11,7 @@ from .. import clock
 from ..auth.access import role_required
 from ..extensions import db
 from ..inputs import db_int
-from ..models import AuditEvent, Document, Issue, IssueNumber, Role
+from ..models import AuditEvent, Document, Issue, IssueNumber, IssueState, Role
 from ..services import issues as workflow
 from ..services.documents import UploadError, attach_pdf
 from ..services.freeze import DocumentFrozen
@@ -151,7 +151,7 @@ def issue_pdf(issue_id: int, edition: str):
     name = f"cong-bao-{issue.year}-so-{'-'.join(map(str, issue.number_list))}{suffix}.pdf"
     return send_stored(sha, "application/pdf", name,
                        as_attachment=request.args.get("download") == "1",
-                       max_age=0 if issue.state != "published" else 3600)
+                       max_age=0 if issue.state != IssueState.PUBLISHED else 3600)
 
 
 @bp.route("/documents/<int:document_id>/pdf", methods=["POST"])

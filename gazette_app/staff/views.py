@@ -15,9 +15,8 @@ from .. import clock
 from ..auth.access import require_role, role_required
 from ..extensions import db
 from ..inputs import optional_int, request_page
-from ..models import AuditEvent, Document, DuplicateFlag, Issue, Issuer, Role, User
-from ..models.document import DOCUMENT_STATES
-from ..models.issue import ISSUE_STATES
+from ..models import AuditEvent, Document, DocumentState, DuplicateFlag, Issue, Issuer, Role, User
+from ..models.states import DOCUMENT_STATES, ISSUE_STATES
 from ..schemas import DocumentFieldsSchema
 from ..services import documents as document_service
 from ..services.deadlines import deadline_board
@@ -108,7 +107,7 @@ def dashboard():
     board = deadline_board()
     today = clock.today()
     this_year = db.session.scalars(select(Document).where(
-        Document.state != "withdrawn", Document.received_at >= clock.start_of_day(
+        Document.state != DocumentState.WITHDRAWN, Document.received_at >= clock.start_of_day(
             date(today.year, 1, 1)))).all()
     late = lateness_by_issuer(this_year, today)
     return render_template("staff/dashboard.html", by_state=by_state, flagged=flagged,
