@@ -27,7 +27,7 @@ from gazette_app.services.records import import_records
 from gazette_app.services.statistics import build_report, quarter_bounds
 from gazette_app.services.users import create_user
 from search_index.model import SearchQuery
-from tests.conftest import csrf_token
+from tests.support.web import csrf_token
 
 PASSWORD = "biên-tập-năm-2026!"
 
