@@ -20,12 +20,12 @@ from issues.model import CompositionError, IssueDocument, IssueSpec
 from issues.numbering import NumberingError, check_numbers
 from issues.ordering import order_documents
 from issues.signing import SigningError
-from print_templates import Masthead
 from print_templates.dates import short_date
 
 from .. import clock
 from ..extensions import db
 from ..faults import checkpoint
+from ..masthead import current_masthead
 from ..models import (
     Document,
     DocumentFile,
@@ -213,10 +213,6 @@ def _discard_preview(issue: Issue) -> None:
         entry.start_page = entry.page_count = None
 
 
-def masthead() -> Masthead:
-    return Masthead.load(current_app.config["GAZETTE_MASTHEAD"] or None)
-
-
 def _first_page(issue: Issue) -> int:
     """1, or in year-continuous mode the page after the year's previous issue."""
     if issue.page_mode != "year":
@@ -247,7 +243,7 @@ def compose(issue: Issue, actor: User | None) -> None:
                      first_page=first_page, public_url=public_issue_url(issue))
     with work_dir("compose") as tmp:
         try:
-            result = compose_issue(spec, masthead(), tmp / "issue.pdf")
+            result = compose_issue(spec, current_masthead(), tmp / "issue.pdf")
         except CompositionError as error:
             raise IssueWorkflowError(str(error)) from None
         blob = store.put_file(result.path)

@@ -24,6 +24,7 @@ from issues.volume import build_volume as build_volume_pdf
 from ..extensions import db
 from ..faults import checkpoint
 from ..jobs import JobFailed, Progress, enqueue, handler
+from ..masthead import current_masthead
 from ..models import (
     Document,
     DocumentFile,
@@ -38,7 +39,6 @@ from ..models import (
 from ..models.types import utcnow
 from ..storage import get_store, work_dir
 from .audit import record
-from .issues import masthead
 
 QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
 
@@ -113,7 +113,7 @@ def build_volume(year: int, quarter: int, *, double_sided: bool | None = None,
         progress(10, f"Đang ghép {len(spec.issues)} số Công báo")
     store = get_store()
     with work_dir("volume") as tmp:
-        built = build_volume_pdf(spec, masthead(), tmp / "volume.pdf")
+        built = build_volume_pdf(spec, current_masthead(), tmp / "volume.pdf")
         checkpoint("volume.built")
         if progress:
             progress(80, "Đang lưu tập và bản kê")
