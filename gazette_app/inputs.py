@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 
+from flask import request
 from werkzeug.routing import IntegerConverter
 
 DB_INT_MAX = 2**31 - 1
@@ -43,7 +44,6 @@ def optional_int(value: object) -> int | None:
 
 def request_page(maximum: int = 100_000) -> int:
     """The ``page`` of a list (1 when absent or bad), so that the offset stays in range."""
-    from flask import request
     return min(optional_int(request.args.get("page")) or 1, maximum)
 
 

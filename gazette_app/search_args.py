@@ -5,9 +5,13 @@ import re
 from datetime import date
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
 
+from search_index.analysis import slugify
 from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS, SearchQuery
 
+from .extensions import db
+from .models import Document, Issuer
 from .schemas import Text
 from .vocabulary import STATUS_LABELS
 
@@ -76,12 +80,8 @@ def resolve_codes(values: dict) -> tuple[dict, dict[str, dict]]:
     exist), ``doc_type=quyet-dinh`` becomes the type's name. Returns the values and, per facet,
     the code of each value the index answers (names -> codes), for the facets' ``code``.
     Raises ValidationError naming the field for a code nobody uses."""
-    from sqlalchemy import select
 
-    from search_index.analysis import slugify
 
-    from .extensions import db
-    from .models import Document, Issuer
     issuers = dict(db.session.execute(select(Issuer.name, Issuer.code)).all())
     types = {name: slugify(name) for name in db.session.scalars(
         select(Document.doc_type).distinct())}

@@ -1,6 +1,8 @@
 """The OpenAPI 3 document of /api/v1, and a docs page rendered from it (no JavaScript)."""
 from __future__ import annotations
 
+import json
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify, render_template
@@ -300,7 +302,6 @@ def openapi():
 
 @bp.route("/docs")
 def docs():
-    import json
     spec = app_spec()
     return render_template("api/docs.html", spec=spec, fields=response_fields,
                            components=spec["components"]["schemas"],

@@ -25,6 +25,8 @@ from ..notation import NotationError, parse_notation
 from ..public_record import public_document_or_404
 from ..ratelimits import api_rate, feedback_rate, limiter, limits_off
 from ..security import absolute_url
+from ..services.citations import Citation, CitationError, lookup, parse_citation
+from ..services.feedback import FeedbackSchema, looks_automated, receive
 from ..storage import send_stored
 from .blueprint import bp
 from .schemas import (
@@ -180,7 +182,6 @@ def volumes():
 @bp.route("/citations")
 def citations():
     """The document a citation names, as written: ?q=Công báo tỉnh Sơn La, Số 12/2026, tr. 23."""
-    from ..services.citations import CitationError, parse_citation
     try:
         citation = parse_citation(request.args.get("q", "")[:200])
     except CitationError as error:
@@ -192,12 +193,10 @@ def citations():
           "<int:page>")
 def citation(year: int, number: int, page: int):
     """The document printed on page ``page`` of issue ``number`` of ``year``."""
-    from ..services.citations import Citation
     return _cited(Citation(year, number, page))
 
 
 def _cited(citation):
-    from ..services.citations import CitationError, lookup
     try:
         return jsonify(CitationSchema().dump(lookup(citation)))
     except CitationError as error:
@@ -214,7 +213,6 @@ def news():
 @bp.route("/feedback", methods=["POST"])
 @limiter.limit(feedback_rate, exempt_when=limits_off)
 def feedback():
-    from ..services.feedback import FeedbackSchema, looks_automated, receive
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return bad_parameter("body", "Cần một đối tượng JSON.")

@@ -13,6 +13,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from issues.archival import check_archival, make_archival
+
 from ..extensions import db
 from ..models import Document, DocumentState, Issue
 from ..models.types import utcnow
@@ -149,7 +151,6 @@ def issue_pdf_command(year, number, out, signed, archival):
     if not sha:
         raise click.ClickException("this issue has no such PDF yet")
     if archival:
-        from issues.archival import check_archival, make_archival
         make_archival(get_store().path(sha), out, utcnow())
         problems = check_archival(out)
         for problem in problems:

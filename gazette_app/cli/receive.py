@@ -2,6 +2,7 @@
 that runs background jobs when the app's processes do not (``GAZETTE_JOB_RUNNER=manual``)."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import cast
 
@@ -78,7 +79,6 @@ def _report(receipt, register_now: bool, actor) -> bool:
 @with_appcontext
 def worker_command(once: bool) -> None:
     """Run background jobs (receiving, scheduled status changes) until stopped."""
-    import threading
     recover_at_start()
     app, idle = cast("LocalProxy[Flask]", current_app)._get_current_object(), threading.Event()
     while True:

@@ -11,7 +11,7 @@ from issues.ordering import authority
 
 from .. import clock
 from ..extensions import db
-from ..models import Issue, IssueNumber, published_issues
+from ..models import Issue, IssueNumber, Volume, published_issues
 from ..public_record import document_url
 from ..services.citations import CitationError, resolve
 from ..storage import get_store, send_stored
@@ -54,7 +54,6 @@ def issues_by_year(year: int):
                                 .order_by(Issue.date.desc(), Issue.id.desc())).all()
     by_quarter = [(QUARTERS[q], list(items)) for q, items in
                   groupby(issues, key=lambda i: (i.date.month - 1) // 3)]
-    from ..models import Volume
     volumes = {QUARTERS[v.quarter - 1]: v for v in db.session.scalars(
         select(Volume).where(Volume.year == year, Volume.pdf_sha256.is_not(None)))}
     years = db.session.scalars(select(Issue.year).where(published_issues())
@@ -110,7 +109,6 @@ def citation_lookup():
 
 
 def _volume(year: int, quarter: int):
-    from ..models import Volume
     volume = db.session.scalar(select(Volume).where(Volume.year == year,
                                                     Volume.quarter == quarter))
     if volume is None or not volume.pdf_sha256:

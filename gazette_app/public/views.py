@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 
 from ..extensions import db
 from ..models import Document, Issue, public_documents, published_issues
+from ..readiness import readiness
 from ..security import safe_local_path
 from .blueprint import bp
 
@@ -56,7 +57,6 @@ def readyz():
     """Ready to take traffic: database at this release's schema, file store writable with
     room left, search index answering. 503 with the failing checks otherwise (a load balancer
     sends no users to this server until it is ready; the reasons are in the log)."""
-    from ..readiness import readiness
     checks = readiness()
     ready = all(check == "ok" for check in checks.values())
     return jsonify(status="ready" if ready else "not ready", checks=checks), 200 if ready else 503
