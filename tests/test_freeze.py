@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from gazette_app.extensions import db
 from gazette_app.models import AuditEvent, Document, DocumentFile, Issue
-from gazette_app.schemas import DocumentFieldsSchema
+from gazette_app.schemas.records import DocumentFieldsSchema
 from gazette_app.services import documents as document_service
 from gazette_app.services import issues as workflow
 from gazette_app.services.freeze import DocumentFrozen

@@ -24,12 +24,7 @@ from ..models import (
 from ..notation import NotationError, parse_notation
 from ..public_record import public_document_or_404
 from ..ratelimits import api_rate, feedback_rate, limiter, limits_off
-from ..security import absolute_url
-from ..services.citations import Citation, CitationError, lookup, parse_citation
-from ..services.feedback import FeedbackSchema, looks_automated, receive
-from ..storage import send_stored
-from .blueprint import bp
-from .schemas import (
+from ..schemas.api import (
     CitationSchema,
     DocumentSchema,
     FeedbackCreatedSchema,
@@ -38,6 +33,12 @@ from .schemas import (
     NewsSchema,
     VolumeSchema,
 )
+from ..schemas.forms import FeedbackSchema
+from ..security import absolute_url
+from ..services.citations import Citation, CitationError, lookup, parse_citation
+from ..services.feedback import looks_automated, receive
+from ..storage import send_stored
+from .blueprint import bp
 
 limiter.limit(api_rate, exempt_when=limits_off)(bp)
 READ_MAX_AGE = 60

@@ -10,7 +10,8 @@ from ..extensions import db
 from ..inputs import DB_INT_MAX, db_int
 from ..models import Document
 from ..ratelimits import feedback_rate, limiter, limits_off
-from ..services.feedback import FeedbackSchema, form_stamp, looks_automated, receive
+from ..schemas.forms import FeedbackSchema
+from ..services.feedback import form_stamp, looks_automated, receive
 from .blueprint import bp
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,7 @@ from marshmallow import ValidationError
 
 from ..public_record import describe_hits
 from ..ratelimits import limiter, limits_off, search_rate
-from ..search import get_backend, log_search
-from ..search_args import (
+from ..schemas.search import (
     DATE_FIELDS,
     SearchArgsSchema,
     blank_to_none,
@@ -18,6 +17,7 @@ from ..search_args import (
     to_query,
     vn_dates_to_iso,
 )
+from ..search import get_backend, log_search
 from ..vocabulary import STATUS_LABELS
 from .blueprint import bp
 

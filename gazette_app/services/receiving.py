@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import cast
 
 from flask import current_app
-from marshmallow import ValidationError, validate
+from marshmallow import ValidationError
 from pypdf import PdfWriter
 from sqlalchemy import select
 
@@ -32,7 +32,7 @@ from ..intake.tools import libreoffice_to_pdf, ocr_pdf
 from ..jobs import JobFailed, Progress, enqueue, handler
 from ..models import Document, DocumentFile, DocumentRelation, DocumentState, Job, Receipt, User
 from ..notation import NotationError, parse_notation
-from ..schemas import DocumentFieldsSchema, Text, _non_empty
+from ..schemas.forms import RegistrationSchema
 from ..storage import get_store, storage_failure, work_dir
 from .audit import record
 from .records import add_checked, build_document, get_or_create_issuer
@@ -305,13 +305,6 @@ def find_target(notation_text: str, written_date: str = "") -> Document | None:
 
 
 # --- registration ---------------------------------------------------------------------------
-
-class RegistrationSchema(DocumentFieldsSchema):
-    """The confirmed proposal: the document's fields plus its issuer."""
-
-    issuer = Text(required=True, validate=[_non_empty("Cơ quan ban hành"),
-                                           validate.Length(max=200)])
-
 
 class RegistrationError(ValueError):
     """Registration refused; ``messages`` maps field names to Vietnamese messages."""

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..inputs import optional_int, request_page
 from ..models import AuditEvent, Document, DocumentState, DuplicateFlag, Issue, Issuer, Role, User
 from ..models.states import DOCUMENT_STATES, ISSUE_STATES
-from ..schemas import DocumentFieldsSchema
+from ..schemas.records import DocumentFieldsSchema
 from ..services import documents as document_service
 from ..services.deadlines import deadline_board
 from ..services.freeze import DocumentFrozen, freeze_reason

@@ -1,4 +1,6 @@
-"""Search arguments from a URL, validated the same way for the public page and the API."""
+"""The search in both directions: its arguments from a URL, validated the same way for the
+public page and the API, and the result the API sends (``SearchResultSchema``, which the
+OpenAPI document also describes, so the JSON and its documentation cannot drift apart)."""
 from __future__ import annotations
 
 import re
@@ -10,10 +12,10 @@ from sqlalchemy import select
 from search_index.analysis import slugify
 from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS, SearchQuery
 
-from .extensions import db
-from .models import Document, Issuer
-from .schemas import Text
-from .vocabulary import STATUS_LABELS
+from ..extensions import db
+from ..models import Document, Issuer
+from ..vocabulary import STATUS_LABELS
+from .records import Text
 
 
 class SearchArgsSchema(Schema):
@@ -109,3 +111,67 @@ def to_query(values: dict) -> SearchQuery:
                        date_from=values["date_from"], date_to=values["date_to"],
                        year=values["year"], issue=values["issue"], sort=values["sort"],
                        page=values["page"], size=values["size"])
+
+
+# --- the result, as /api/v1/search sends it ----------------------------------------------------
+
+URI = {"type": "string", "format": "uri"}
+
+
+class FacetSchema(Schema):
+    code = fields.String(metadata={"description": "pass it back as the filter's value"})
+    label = fields.String()
+    count = fields.Integer()
+
+
+class FacetsSchema(Schema):
+    issuer = fields.List(fields.Nested(FacetSchema))
+    doc_type = fields.List(fields.Nested(FacetSchema))
+    year = fields.List(fields.Nested(FacetSchema))
+    status = fields.List(fields.Nested(FacetSchema))
+
+
+class HitPublicationSchema(Schema):
+    """Where a hit was published (read from a ``public_record.HitView``)."""
+    issue = fields.String(attribute="issue_label", metadata={"example": "Số 12/2026"})
+    year = fields.Integer(attribute="issue_year")
+    number = fields.Integer(attribute="issue_number")
+    page = fields.Integer(allow_none=True)
+    label = fields.String(attribute="publication",
+                          metadata={"example": "Công báo Số 12/2026, tr. 23"})
+    url = fields.String(attribute="issue_url", metadata=URI)
+
+
+class HitSchema(Schema):
+    """One search hit (a ``public_record.HitView``): the index's hit and what the database
+    says of it today."""
+    id = fields.Integer(attribute="hit.id")
+    title = fields.String(metadata={"example": "Nghị quyết số 21/NQ-HĐND của HĐND xã Chiềng Hặc"})
+    notation = fields.String(attribute="hit.notation")
+    issuer = fields.String(attribute="hit.issuer")
+    issuer_code = fields.String(attribute="hit.issuer_code")
+    doc_type = fields.String(attribute="hit.doc_type")
+    type_name = fields.String()
+    issued = fields.Date(attribute="hit.issued")
+    abstract = fields.String(attribute="hit.abstract")
+    status = fields.String(metadata={"enum": list(STATUS_LABELS)})
+    status_label = fields.String()
+    legal = fields.Boolean(attribute="hit.legal")
+    highlights = fields.Dict(keys=fields.String(), values=fields.String(),
+                             attribute="hit.highlights")
+    url = fields.String(metadata={**URI, "description": "the readable URL"})
+    publication = fields.Function(
+        lambda view: HitPublicationSchema().dump(view) if view.issue_label else None,
+        metadata={"allOf": [{"$ref": "#/components/schemas/HitPublication"}],
+                  "nullable": True})
+
+
+class SearchResultSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    size = fields.Integer()
+    pages = fields.Integer()
+    suggestion = fields.String(allow_none=True)
+    relaxed = fields.Boolean()
+    results = fields.List(fields.Nested(HitSchema))
+    facets = fields.Nested(FacetsSchema)
