@@ -29,7 +29,7 @@ from .extensions import csrf, db, login_manager, migrate
 from .inputs import DatabaseInteger
 from .models.types import include_object, render_item
 from .ratelimits import limiter
-from .services import freeze, receiving, statuses, volumes  # noqa: F401  (they register their jobs)
+from .services import freeze, receiving, relations, statuses, volumes  # noqa: F401  (jobs)
 
 
 def create_app(test_config: dict | None = None, instance: Path | str | None = None) -> Flask:

@@ -17,15 +17,6 @@ from .models import Document, DocumentRelation, IssueEntry, public_documents
 from .security import absolute_url, public_url_for
 from .vocabulary import document_title
 
-RELATION_LABELS = {
-    "amends": ("Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi"),
-    "replaces": ("Thay thế", "Bị thay thế bởi"),
-    "repeals": ("Bãi bỏ", "Bị bãi bỏ bởi"),
-    "suspends": ("Ngưng hiệu lực", "Bị ngưng hiệu lực bởi"),
-    "corrects": ("Đính chính", "Được đính chính bởi"),
-    "guides": ("Hướng dẫn", "Được hướng dẫn bởi"),
-}
-
 
 def public_document_or_404(document_id: int) -> Document:
     """The document if the public may see it (``Document.is_public``); 404 otherwise, never

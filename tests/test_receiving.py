@@ -17,8 +17,9 @@ from gazette_app.models import AuditEvent, Document, DocumentRelation, Job, Rece
 from gazette_app.search import get_backend
 from gazette_app.services import statuses
 from gazette_app.services.deadlines import add_days, deadline_board
-from gazette_app.services.receiving import ConfirmedRelation, register
+from gazette_app.services.receiving import register
 from gazette_app.services.records import import_records
+from gazette_app.services.relations import ConfirmedRelation
 from search_index.model import SearchQuery
 from tests.support.intake import docx_bomb, docx_bytes, locked_pdf, need, scan_of, xlsx_bytes
 from tests.support.receiving import document_pdf, proposal_form, upload

@@ -15,7 +15,7 @@ from .. import jobs
 from ..extensions import db
 from ..models import Job, Receipt
 from ..recovery import recover_at_start
-from ..services import receiving
+from ..services import receiving, relations
 from .common import acting_user
 
 
@@ -63,7 +63,7 @@ def _report(receipt, register_now: bool, actor) -> bool:
     if not register_now:
         click.echo(f"  confirm at /staff/receipts/{receipt.id}")
         return True
-    relations = [receiving.ConfirmedRelation(r["kind"], r["target_notation"], r["target_date"],
+    relations = [relations.ConfirmedRelation(r["kind"], r["target_notation"], r["target_date"],
                                              r["partial"]) for r in receipt.relations]
     try:
         document = receiving.register(receipt, receipt.proposal, relations, actor)

@@ -35,7 +35,7 @@ from ..intake.relations import extract_relations
 from ..models import Document, DocumentState, Issue, User, Volume
 from ..services import issues as workflow
 from ..services.documents import attach_pdf
-from ..services.receiving import ConfirmedRelation, link_relation
+from ..services.relations import ConfirmedRelation, link_relation
 from ..services.statuses import refresh_all
 from ..services.volumes import build_volume
 from .documents import DemoDocument, page_count_for, render_document_pdf

@@ -10,13 +10,13 @@ from ..extensions import db
 from ..inputs import db_int
 from ..models import Document, DocumentFile, Issuer, public_documents
 from ..public_record import (
-    RELATION_LABELS,
     citation,
     document_url,
     public_document_or_404,
     public_relations,
 )
 from ..storage import send_stored
+from ..vocabulary import RELATION_LABELS
 from .blueprint import bp
 
 

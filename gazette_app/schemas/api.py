@@ -9,9 +9,9 @@ from marshmallow import Schema, fields
 
 from search_index.analysis import slugify
 
-from ..public_record import RELATION_LABELS, citation, document_url, public_relations
+from ..public_record import citation, document_url, public_relations
 from ..security import absolute_url, public_url_for
-from ..vocabulary import STATUS_LABELS, document_title
+from ..vocabulary import RELATION_LABELS, STATUS_LABELS, document_title
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..inputs import bounded_count
 from ..jobs import wake
 from ..models import Document, Receipt
-from ..services import receiving
+from ..services import receiving, relations
 from ..services.deadlines import due_date
 from ..services.issuer_notices import CHANNELS
 from ..storage import send_stored
@@ -53,7 +53,7 @@ def _receipt_page(item: Receipt, form: dict, errors: dict, status: int = 200):
     targets = {row["target_id"]: db.session.get(Document, row["target_id"])
                for row in item.relations if row.get("target_id")}
     return render_template("staff/receipt.html", receipt=item, form=form, errors=errors,
-                           targets=targets, kinds=receiving.RELATION_KINDS,
+                           targets=targets, kinds=relations.RELATION_KINDS,
                            manual_rows=MANUAL_RELATIONS, due=due_date(item.deadline_from),
                            channels=CHANNELS), status
 
@@ -75,7 +75,7 @@ def receipt_pdf(receipt_id: int):
                        max_age=0)
 
 
-def _confirmed_relations(form) -> list[receiving.ConfirmedRelation]:
+def _confirmed_relations(form) -> list[relations.ConfirmedRelation]:
     """Rows "rel-N-*" of the form; a row counts when ticked (proposed) or filled (manual)."""
     rows = []
     for index in range(bounded_count(form.get("relation_rows"), MAX_RELATION_ROWS)):
@@ -83,7 +83,7 @@ def _confirmed_relations(form) -> list[receiving.ConfirmedRelation]:
         notation = form.get(prefix + "notation", "").strip()
         if not notation or form.get(prefix + "confirm") != "1":
             continue
-        rows.append(receiving.ConfirmedRelation(
+        rows.append(relations.ConfirmedRelation(
             form.get(prefix + "kind", ""), notation, form.get(prefix + "date", "").strip(),
             form.get(prefix + "partial") == "1"))
     return rows
