@@ -16,6 +16,7 @@ from gazette_app.services import issues as workflow
 from search_index.analysis import slugify
 from search_index.model import SearchQuery
 from tests.support.records import load_documents, staff_pair
+from tests.support.web import csrf_token
 
 ISSUE_DATE = date(2026, 8, 10)
 
@@ -181,7 +182,7 @@ def test_the_demo_lived_a_year(demo):
     client = demo.test_client()
     client.post("/login", data={"username": "admin", "password": (
         __import__("pathlib").Path(demo.instance_path) / "demo-admin-password").read_text(),
-        "csrf_token": __import__("tests.conftest", fromlist=["csrf_token"]).csrf_token(client)})
+        "csrf_token": csrf_token(client)})
     second = client.get("/staff/thong-ke?nam=2026&quy=2").get_data(as_text=True)
     assert "Quý II/2026" in second
     with demo.app_context():
