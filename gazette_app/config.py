@@ -156,4 +156,14 @@ def from_environment(instance: Path) -> dict:
         "PRODUCTION": _bool("GAZETTE_PRODUCTION", False),
         "SIGNING_ALLOW_UNSIGNED": _bool("GAZETTE_ALLOW_UNSIGNED", False),
         "SIGNING_DEMO_PKCS12": str(instance / "signing" / "demo-certificate.p12"),
+        # Long-term validity (PAdES B-LT/B-LTA), a key in a token (PKCS#11) and re-stamping:
+        # see services/signing_setup.py and the README's table.
+        **{name: os.environ.get(name, "") for name in (
+            "GAZETTE_SIGNING_TSA_URL", "GAZETTE_SIGNING_TRUST_ROOTS",
+            "GAZETTE_SIGNING_PKCS11_MODULE", "GAZETTE_SIGNING_PKCS11_TOKEN",
+            "GAZETTE_SIGNING_PKCS11_KEY", "GAZETTE_SIGNING_PKCS11_CERT",
+            "GAZETTE_SIGNING_PKCS11_PIN")},
+        "SIGNING_LTA": _bool("GAZETTE_SIGNING_LTA", True),
+        "RETIMESTAMP_AGE_DAYS": int(os.environ.get("GAZETTE_RETIMESTAMP_AGE_DAYS", "730")),
+        "RETIMESTAMP_MARGIN_DAYS": int(os.environ.get("GAZETTE_RETIMESTAMP_MARGIN_DAYS", "365")),
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 from io import BytesIO
+from typing import Any
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
@@ -117,8 +118,9 @@ class SignatureState:
     @classmethod
     def from_json(cls, data: dict) -> SignatureState:
         times = ("signed_at", "timestamped_at", "timestamp_expires", "checked_at")
-        values = {key: dt.datetime.fromisoformat(data[key]) if key in times and data.get(key)
-                  else data.get(key) for key in cls.__dataclass_fields__}
+        values: dict[str, Any] = {
+            key: dt.datetime.fromisoformat(data[key]) if key in times and data.get(key)
+            else data.get(key) for key in cls.__dataclass_fields__}
         return cls(**values)
 
 
