@@ -76,7 +76,7 @@ def issue_page(year: int, number: int):
         parts.append((PART_TITLES[part], groups))
     return render_template("public/issue.html", issue=issue, parts=parts,
                            pdf_size=stored_size(issue.pdf_sha256),
-                           signed_size=stored_size(issue.signed_pdf_sha256))
+                           signed_size=stored_size(issue.current_signed_sha256))
 
 
 @bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>.pdf")
@@ -84,7 +84,7 @@ def issue_pdf(year: int, number: int):
     """The printed edition (or ?ban=dien-tu the signed electronic one); ?tai=1 downloads."""
     issue = published_issue(year, number)
     signed = request.args.get("ban") == "dien-tu"
-    sha = issue.signed_pdf_sha256 if signed else issue.pdf_sha256
+    sha = issue.current_signed_sha256 if signed else issue.pdf_sha256
     if not sha:
         abort(404)
     name = f"cong-bao-{year}-so-{'-'.join(map(str, issue.number_list))}" \
