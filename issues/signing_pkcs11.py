@@ -36,7 +36,8 @@ def pkcs11_signer(key: Pkcs11Key) -> Iterator:
         raise LtvError(f"Không mở được thiết bị ký số (token “{key.token_label}”): "
                        f"{type(error).__name__}.") from error
     try:
+        # other_certs_to_pull=None: the chain's certificates kept on the token come along
         yield PKCS11Signer(session, key_label=key.key_label,
-                           cert_label=key.cert_label or key.key_label)
+                           cert_label=key.cert_label or key.key_label, other_certs_to_pull=None)
     finally:
         session.close()
