@@ -106,3 +106,34 @@ def test_retimestamp_without_a_tsa_fails_and_changes_nothing(app, runner, tmp_pa
     assert result.exit_code == 1 and "FAILED Số 01/2026" in result.output, result.output
     with app.app_context():
         assert db.session.get(Issue, issue_id).signed_revisions is None
+
+
+def test_the_issue_page_and_the_api_state_the_signature(app, tmp_path):
+    with configured_pki(app, tmp_path):
+        issue_id = publish_one(app, tmp_path)
+    client = app.test_client()  # the PKI's servers are gone: nothing is validated per request
+    page = client.get("/cong-bao/2026/1").get_data(as_text=True)
+    assert "Đã ký số bởi Văn phòng UBND tỉnh (thử nghiệm) lúc " in page, page
+    assert ", dấu thời gian " in page and "hợp lệ, có dữ liệu kiểm tra dài hạn (PAdES B-LTA)" \
+        in page
+    answer = client.get("/api/v1/issues/2026/1").get_json()
+    signature = answer["signature"]
+    assert signature["valid"] is True and signature["ltv"] is True, signature
+    assert signature["level"] == "PAdES B-LTA" and signature["revisions"] == 0
+    assert signature["signer"] == "Văn phòng UBND tỉnh (thử nghiệm)"
+    assert signature["signed_at"] and signature["timestamp_expires"]
+    assert signature["summary"].startswith("Đã ký số bởi Văn phòng UBND tỉnh")
+    listed = client.get("/api/v1/issues?year=2026").get_json()
+    assert [i["signature"]["level"] for i in listed["results"]] == ["PAdES B-LTA"]
+    spec = client.get("/api/v1/openapi.json").get_json()
+    component = spec["components"]["schemas"]["Signature"]
+    assert {"signer", "signed_at", "timestamped_at", "valid", "ltv", "level"} <= \
+        set(component["properties"])
+    assert "signature" in spec["components"]["schemas"]["Issue"]["properties"]
+    # what is shown is what was stored at publication
+    with app.app_context():
+        issue = db.session.get(Issue, issue_id)
+        issue.signature_state = {**issue.signature_state, "valid": False}
+        db.session.commit()
+    page = client.get("/cong-bao/2026/1").get_data(as_text=True)
+    assert "Chữ ký số của Văn phòng UBND tỉnh (thử nghiệm) không hợp lệ khi kiểm tra lúc" in page

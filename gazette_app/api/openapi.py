@@ -19,6 +19,7 @@ from .schemas import (
     NewsSchema,
     PublicationSchema,
     RelationSchema,
+    SignatureSchema,
     VolumeSchema,
 )
 from .views import bp
@@ -74,7 +75,8 @@ def build_spec() -> dict:
                          ("Document", DocumentSchema), ("Issue", IssueSchema),
                          ("IssueDetail", IssueDetailSchema), ("Volume", VolumeSchema),
                          ("Citation", CitationSchema), ("News", NewsSchema),
-                         ("FeedbackCreated", FeedbackCreatedSchema)):
+                         ("FeedbackCreated", FeedbackCreatedSchema),
+                         ("Signature", SignatureSchema)):
         spec.components.schema(name, schema=schema)
     spec.components.schema("Error", {"type": "object", "required": ["error"], "properties": {
         "error": {"type": "object", "required": ["code", "message"], "properties": {

@@ -12,6 +12,7 @@ from issues.ordering import authority
 from .. import clock
 from ..extensions import db
 from ..models import Issue, IssueNumber
+from ..signature_words import signature_summary
 from ..storage import get_store, send_stored
 from .views import bp
 
@@ -76,7 +77,8 @@ def issue_page(year: int, number: int):
         parts.append((PART_TITLES[part], groups))
     return render_template("public/issue.html", issue=issue, parts=parts,
                            pdf_size=stored_size(issue.pdf_sha256),
-                           signed_size=stored_size(issue.current_signed_sha256))
+                           signed_size=stored_size(issue.current_signed_sha256),
+                           signature=signature_summary(issue.signature_state))
 
 
 @bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>.pdf")
