@@ -28,7 +28,7 @@ def retimestamp_command(before: dt.datetime | None, dry_run: bool) -> None:
     """Add a fresh document timestamp (PAdES B-LTA) to every published e-edition whose last
     timestamp is older than the threshold or whose TSA certificate expires soon. The published
     bytes are kept: each re-stamping is an incremental update stored as a new revision."""
-    now = clock.now()
+    now = clock.wall_now()
     threshold = before.replace(tzinfo=dt.UTC) if before else default_threshold(now)
     done = failed = 0
     for issue in signed_issues():

@@ -137,3 +137,17 @@ def test_the_issue_page_and_the_api_state_the_signature(app, tmp_path):
         db.session.commit()
     page = client.get("/cong-bao/2026/1").get_data(as_text=True)
     assert "Chữ ký số của Văn phòng UBND tỉnh (thử nghiệm) không hợp lệ khi kiểm tra lúc" in page
+
+
+def test_the_demo_signs_while_replaying_a_past_day(app, runner, tmp_path):
+    """`make run`'s demo publishes a year of issues at the moments they happened
+    (clock.replaying); the signature, its timestamp and the demo CRL use real time."""
+    assert runner.invoke(args=["demo-certificate"]).exit_code == 0
+    with clock.replaying(dt.datetime(2026, 2, 3, 9, tzinfo=dt.UTC)):
+        issue_id = publish_one(app, tmp_path)
+    with app.app_context():
+        issue = db.session.get(Issue, issue_id)
+        state = issue.signature_state
+    assert issue.published_at.year == 2026 and issue.published_at.month == 2
+    assert state["valid"] and state["ltv"] and state["level"] == "PAdES B-LTA", state
+    assert "bản demo, không có giá trị pháp lý" in state["signer"]

@@ -63,7 +63,7 @@ def ensure_demo_certificate() -> Path:
     if len(name.encode()) > 64:  # the most X.509 allows a common name
         name = f"Công báo {DEMO_MARK}"
     write_demo_pki(pkcs12.parent, passphrase, name, f"Văn phòng UBND tỉnh {province}",
-                   now=clock.now())
+                   now=clock.wall_now())
     log.info("created the demo signing certificate %s", pkcs12)
     return pkcs12
 
@@ -92,7 +92,7 @@ def sign_issue_pdf(issue: Issue) -> tuple[str, dict] | None:
                                 location=config["GAZETTE_PROVINCE"], lta=kit.lta)
     except LtvError as error:
         raise SigningError(str(error)) from error
-    state = signature_state(signed, kit.trust, now=clock.now())
+    state = signature_state(signed, kit.trust, now=clock.wall_now())
     if state is None or not state.valid:
         raise SigningError("Chữ ký số vừa tạo không hợp lệ khi kiểm tra lại; chưa phát hành.")
     return store.put_bytes(signed).sha256, state.as_json()

@@ -73,7 +73,7 @@ def restamp(issue: Issue) -> Restamped:
         new = add_archival_timestamp(current, timestamper, trust)
     except LtvError as error:
         raise SigningError(str(error)) from error
-    now = clock.now()
+    now = clock.wall_now()
     state = signature_state(new, trust, now=now)
     if state is None or not state.valid:
         raise SigningError(f"Bản đóng dấu thời gian mới của {issue.label}/{issue.year} không "

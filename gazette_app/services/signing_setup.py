@@ -60,7 +60,7 @@ def configured_trust() -> Trust | None:
             raise SigningError("Không đọc được tệp chứng thư gốc tin cậy "
                                "(GAZETTE_SIGNING_TRUST_ROOTS).") from error
     demo = _demo_dir()
-    return demo_trust(demo, _demo_passphrase(), now=clock.now()) if demo else None
+    return demo_trust(demo, _demo_passphrase(), now=clock.wall_now()) if demo else None
 
 
 def configured_timestamper():
