@@ -2,17 +2,40 @@
 127.0.0.1), validated with pyHanko's validator and with poppler's pdfsig."""
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from io import BytesIO
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from pyhanko.sign.ades.report import AdESPassed
 from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.validation.ades import ades_lta_validation
+from pyhanko.sign.validation.policy_decl import (
+    PdfSignatureValidationSpec,
+    RevinfoOnlineFetchingRule,
+    RevocationInfoGatheringSpec,
+    SignatureValidationSpec,
+)
+from pyhanko_certvalidator.context import CertValidationPolicySpec
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
+from pyhanko_certvalidator.registry import SimpleTrustManager
 from pypdf import PdfWriter
 
 from gazette_app import clock
-from issues.signing_ltv import LtvError, Trust, add_archival_timestamp, sign_pades, signature_state
+from issues.signing_ltv import (
+    LtvError,
+    Trust,
+    add_archival_timestamp,
+    load_certificates,
+    sign_pades,
+    signature_state,
+)
 from tests import signing_pki
 
 
@@ -66,6 +89,21 @@ def test_b_lta_carries_validation_data_and_validates(pki, tmp_path):
     assert "Signer Certificate Common Name: TSA thử nghiệm" in stamp, report
 
 
+def ades_lta(pdf: bytes, roots_pem: bytes):
+    """pyHanko's AdES validation of a signature with long-term availability (ETSI EN 319
+    102-1 § 5.6.3), from the file alone: revocation data required, nothing fetched."""
+    required = RevocationCheckingRule.CRL_OR_OCSP_REQUIRED
+    policy = CertValidationPolicySpec(
+        trust_manager=SimpleTrustManager.build(trust_roots=load_certificates(roots_pem)),
+        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(
+            ee_certificate_rule=required, intermediate_ca_cert_rule=required)))
+    spec = PdfSignatureValidationSpec(SignatureValidationSpec(
+        cert_validation_policy=policy, revinfo_gathering_policy=RevocationInfoGatheringSpec(
+            online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY)))
+    signature = PdfFileReader(BytesIO(pdf)).embedded_regular_signatures[0]
+    return asyncio.run(ades_lta_validation(signature, spec))
+
+
 def test_validation_data_suffices_once_the_servers_are_gone(tmp_path):
     """The 2040 case: CA servers unreachable, only the trust root and the file."""
     with signing_pki.serve(clock.now) as pki:
@@ -76,6 +114,9 @@ def test_validation_data_suffices_once_the_servers_are_gone(tmp_path):
     offline = Trust(roots=(roots,), allow_fetching=False)
     state = signature_state(signed, offline, now=clock.now())
     assert state is not None and state.ltv and state.level == "PAdES B-LTA"
+    result = ades_lta(signed, roots)
+    assert result.ades_subindic is AdESPassed.OK, result
+    assert result.oldest_evidence_record_timestamp is not None  # the document timestamp
     # the first revision (the bare signature, before the DSS) is not LTV-enabled offline
     reader = PdfFileReader(BytesIO(signed))
     bare = signed[:reader.embedded_regular_signatures[0].byte_range[-2]
