@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import search_index.backend as backend_module  # noqa: E402
 from search_index.model import SearchQuery  # noqa: E402
 from search_index.whoosh_backend import WhooshBackend  # noqa: E402
-from tests.search_fixtures import expected_ids, relevance_queries, search_documents  # noqa: E402
+from tests.support.search import expected_ids, relevance_queries, search_documents  # noqa: E402
 
 
 def score(backend, documents, queries) -> tuple[float, float]:

@@ -126,13 +126,13 @@ def add_days(start: date, days: int, working: bool) -> date:
     return current
 
 
-def parse_dates(value: str, name: str) -> tuple[date, ...]:
-    """A setting's list of ISO dates ("2026-04-27,2026-09-01"); refuses a bad one by name."""
+def parse_dates(value: str) -> tuple[date, ...]:
+    """A setting's list of ISO dates ("2026-04-27,2026-09-01"); ValueError on a bad one."""
     days = []
     for part in value.replace(";", ",").split(","):
         if part.strip():
             try:
                 days.append(date.fromisoformat(part.strip()))
             except ValueError:
-                raise ValueError(f"{name}: {part.strip()!r} is not a date (YYYY-MM-DD)") from None
+                raise ValueError(f"{part.strip()!r} is not a date (YYYY-MM-DD)") from None
     return tuple(days)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,15 @@ def respond(status: int, message: str | None = None):
     return render_template("error.html", status=status, message=message), status
 
 
+def given_description(error: HTTPException) -> str | None:
+    """What the code said with ``abort(400, "...")``, shown to the user; None when it is
+    werkzeug's own English default (the page then says MESSAGES' Vietnamese)."""
+    description = error.description
+    if not description or description == type(error).description:
+        return None
+    return description
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -40,20 +51,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 401 and not request.path.startswith("/api/"):
-            from .extensions import login_manager
             return login_manager.unauthorized()
         if error.code == 413:
-            from flask import current_app
             limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
             return respond(413, f"Tệp gửi lên quá lớn: mỗi lần gửi tối đa {limit} MB. Không có "
                                  "tệp nào được lưu; hãy gửi ít tệp hơn mỗi lần.")
-        return respond(error.code or 500)
+        return respond(error.code or 500, given_description(error))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        from .extensions import db
         db.session.rollback()
         return respond(InternalServerError.code)

@@ -2,12 +2,27 @@
 
 Every integer taken from a URL, a query string or a form goes through ``db_int``: PostgreSQL's
 ``integer`` holds 2**31-1 and SQLite raises OverflowError past 2**63-1, so an unbounded
-"99999999999999999999" became a server error. Route integers use ``<int(max=DB_INT_MAX):...>``
-(the URL map walk in tests/test_hardening.py checks it).
+"99999999999999999999" became a server error. Route integers are bounded by the app's ``int``
+converter, ``DatabaseInteger`` (the URL map walk in tests/test_hardening.py checks every rule).
 """
 from __future__ import annotations
 
+import builtins
+
+from flask import request
+from werkzeug.routing import IntegerConverter
+
 DB_INT_MAX = 2**31 - 1
+
+
+class DatabaseInteger(IntegerConverter):
+    """``<int:...>`` in every route: at most ``DB_INT_MAX`` (or the rule's own smaller
+    ``max``), so a larger number in a URL is a 404, never a database error."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        ceiling = kwargs.get("max")
+        kwargs["max"] = DB_INT_MAX if ceiling is None else builtins.min(ceiling, DB_INT_MAX)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def db_int(value: object) -> int:
@@ -29,7 +44,6 @@ def optional_int(value: object) -> int | None:
 
 def request_page(maximum: int = 100_000) -> int:
     """The ``page`` of a list (1 when absent or bad), so that the offset stays in range."""
-    from flask import request
     return min(optional_int(request.args.get("page")) or 1, maximum)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import cast
 
+import redis
 from flask import Flask, current_app
 from sqlalchemy import CursorResult, select, update
 from werkzeug.local import LocalProxy
@@ -156,7 +157,6 @@ def _redis(app: Flask):
         return None
     client = app.extensions.get("gazette_jobs_redis")
     if client is None:
-        import redis
         client = app.extensions["gazette_jobs_redis"] = redis.Redis.from_url(
             url, socket_timeout=app.config["JOB_POLL_SECONDS"] + 5)
     return client

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from .config import PROJECT_ROOT
 from .extensions import db
+from .search import get_backend
 from .storage import get_store
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,6 @@ def _store() -> str:
 
 
 def _search() -> str:
-    from .search import get_backend
     get_backend().count()
     return "ok"
 

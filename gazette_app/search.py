@@ -29,7 +29,7 @@ from search_index.model import SearchDocument
 
 from .extensions import db
 from .faults import checkpoint
-from .models import Document, IssueEntry, SearchLog, SearchOutbox, public_documents
+from .models import Document, IssueEntry, IssueState, SearchLog, SearchOutbox, public_documents
 from .models.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def _open_backend() -> SearchBackend:
 
 
 def to_search_document(document: Document, entry: IssueEntry | None) -> SearchDocument:
-    published = entry is not None and entry.issue.state == "published"
+    published = entry is not None and entry.issue.state == IssueState.PUBLISHED
     return SearchDocument(
         id=document.id, notation=document.notation, abstract=document.abstract,
         body=document.body_text or "", issuer=document.issuer.name,
@@ -202,7 +202,6 @@ def _changed(document: Document) -> bool:
                                 for name in SEARCH_ATTRIBUTES)
 
 
-@event.listens_for(Session, "before_flush")
 def _collect(session: Session, flush_context, instances) -> None:
     """Remember which documents the flush will change in a way the index sees."""
     pending = session.info.setdefault("search_documents", set())
@@ -211,7 +210,6 @@ def _collect(session: Session, flush_context, instances) -> None:
             pending.add(obj)
 
 
-@event.listens_for(Session, "after_flush")
 def _queue(session: Session, flush_context) -> None:
     """Write the outbox rows in the same transaction as the change."""
     documents = session.info.pop("search_documents", set())
@@ -223,13 +221,11 @@ def _queue(session: Session, flush_context) -> None:
         session.info["search_dirty"] = True
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("search_documents", None)
     session.info.pop("search_dirty", None)
 
 
-@event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     if session.info.pop("search_dirty", False) and has_app_context():
         try:
@@ -238,7 +234,16 @@ def _after_commit(session: Session) -> None:
             log.exception("Search index update failed; the outbox keeps it for later")
 
 
+SESSION_LISTENERS = (("before_flush", _collect), ("after_flush", _queue),
+                     ("after_rollback", _forget), ("after_commit", _after_commit))
+
+
 def init_app(app: Flask) -> None:
+    """Make every database session keep the index in step (listeners attached once per
+    process, here rather than as a side effect of importing this module)."""
+    for name, listener in SESSION_LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
     atexit.register(flush_search_log, app)
 
     @app.before_request

@@ -12,11 +12,13 @@ import logging
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, flash, request, session
+from flask import Flask, Response, current_app, flash, request, session, url_for
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import get_host
+
+from .errors import respond
 
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "object-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
@@ -45,7 +47,6 @@ def absolute_url(path: str) -> str:
 
 def public_url_for(endpoint: str, **values) -> str:
     """``url_for(endpoint, _external=True)``, on GAZETTE_PUBLIC_URL (see ``absolute_url``)."""
-    from flask import url_for
     return absolute_url(url_for(endpoint, **values))
 
 
@@ -91,7 +92,6 @@ def _refuse_control_characters():
 
 
 def _refused_input():
-    from .errors import respond
     return respond(400, "Dữ liệu gửi lên chứa ký tự điều khiển không hợp lệ.")
 
 

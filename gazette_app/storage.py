@@ -14,10 +14,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
+from flask import current_app, send_file
 
 CHUNK = 1 << 20
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -46,7 +47,6 @@ class FileStore:
             return self.put_stream(handle)
 
     def put_bytes(self, data: bytes) -> StoredBlob:
-        from io import BytesIO
         return self.put_stream(BytesIO(data))
 
     def put_stream(self, stream: BinaryIO) -> StoredBlob:
@@ -156,7 +156,6 @@ def send_stored(sha256: str, mimetype: str, download_name: str, *, as_attachment
                 max_age: int = 86400):
     """A stored file as a response: ETag is its hash (If-None-Match gives 304), and the
     browser must not guess another type than the one given."""
-    from flask import send_file
     response = send_file(get_store().path(sha256), mimetype=mimetype, etag=sha256,
                          download_name=safe_download_name(download_name),
                          as_attachment=as_attachment,

@@ -13,6 +13,7 @@ from search_index.analysis import slugify
 from . import clock
 from .document_text import articles
 from .formatting import vn_number
+from .masthead import current_masthead
 from .models import Role
 from .vocabulary import STATUS_TAGS, document_title
 
@@ -55,12 +56,6 @@ def public_url(path: str) -> str:
     return current_app.config["GAZETTE_PUBLIC_URL"].rstrip("/") + quote(path, safe=URL_SAFE)
 
 
-def masthead():
-    """The publishing office as the masthead settings name it (the footer shows it)."""
-    from .services.issues import masthead as load
-    return load()
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.filters["vn_datetime"] = vn_datetime
@@ -73,4 +68,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["doc_title"] = document_title
     app.jinja_env.globals["status_tag"] = lambda code: STATUS_TAGS.get(code, "")
     app.jinja_env.globals["articles"] = articles
-    app.jinja_env.globals["masthead"] = masthead
+    app.jinja_env.globals["masthead"] = current_masthead  # the footer names the office

@@ -110,3 +110,13 @@ STATUS_TAGS: dict[str, str] = {
     "suspended": " govuk-tag--orange",
     "partly_suspended": " govuk-tag--yellow",
 }
+
+# A relation's label seen from its source and from its target.
+RELATION_LABELS = {
+    "amends": ("Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi"),
+    "replaces": ("Thay thế", "Bị thay thế bởi"),
+    "repeals": ("Bãi bỏ", "Bị bãi bỏ bởi"),
+    "suspends": ("Ngưng hiệu lực", "Bị ngưng hiệu lực bởi"),
+    "corrects": ("Đính chính", "Được đính chính bởi"),
+    "guides": ("Hướng dẫn", "Được hướng dẫn bởi"),
+}

@@ -4,8 +4,9 @@ legal part first, then other documents; inside a part by issuing authority
 and number."""
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
+
+from search_index.analysis import fold
 
 from .model import IssueDocument
 
@@ -16,14 +17,14 @@ class Authority:
     heading: str  # as printed in the contents
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+def name_key(text: str) -> str:
+    """How organs and types compare and sort: without marks, case-folded."""
+    return fold(text).casefold()
 
 
 def authority(issuer: str, doc_type: str) -> Authority:
     """The authority that signs, from the issuing organ and the registered type."""
-    organ, kind = _fold(issuer), _fold(doc_type)
+    organ, kind = name_key(issuer), name_key(doc_type)
     if " xa " in f" {organ} " or " phuong " in f" {organ} ":
         council = organ.startswith("hdnd")
         place = issuer.split(" ", 1)[1] if " " in issuer else issuer
@@ -42,7 +43,7 @@ def authority(issuer: str, doc_type: str) -> Authority:
 
 def sort_key(document: IssueDocument) -> tuple:
     auth = authority(document.issuer, document.doc_type)
-    return (0 if document.legal else 1, auth.rank, _fold(document.issuer), document.issued,
+    return (0 if document.legal else 1, auth.rank, name_key(document.issuer), document.issued,
             document.seq, document.notation)
 
 

@@ -37,7 +37,7 @@ from print_templates.volume_layouts import (
 
 from .compose import contents_text, open_document_pdf
 from .model import PART_TITLES, CompositionError
-from .ordering import _fold, authority
+from .ordering import authority, name_key
 from .pdfio import OutlineItem, PageLabel, append_navigation
 
 ROMAN = ("I", "II", "III", "IV")
@@ -144,7 +144,7 @@ def _index_lines(plan: _Plan) -> list[IndexLine]:
     for issue, _, _, start, _ in plan.issues:
         for doc in issue.documents:
             auth = authority(doc.issuer, doc.doc_type)
-            key = (0 if doc.legal else 1, auth.rank, _fold(doc.issuer), _fold(doc.type_name),
+            key = (0 if doc.legal else 1, auth.rank, name_key(doc.issuer), name_key(doc.type_name),
                    doc.issued, doc.seq, doc.notation)
             rows.append((key, IndexLine(
                 part_title=PART_TITLES["legal" if doc.legal else "other"],

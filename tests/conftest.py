@@ -7,45 +7,27 @@ says so, except under CI=true, where PostgreSQL is mandatory.
 from __future__ import annotations
 
 import os
-import re
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import flask_migrate
-import psycopg
 import pytest
 
 from gazette_app import create_app
 from gazette_app.extensions import db
-
-POSTGRES_URL = os.environ.get("GAZETTE_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-_postgres_problem: str | None = None
-
-
-def _libpq(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://")
-
-
-def _check_postgres() -> str | None:
-    try:
-        with psycopg.connect(_libpq(POSTGRES_URL), connect_timeout=3):
-            return None
-    except psycopg.Error as error:
-        return f"no PostgreSQL at {POSTGRES_URL}: {str(error).strip().splitlines()[0]}"
+from tests.support.databases import POSTGRES_URL, postgres_database, postgres_problem
+from tests.support.web import AuthActions
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    global _postgres_problem
-    _postgres_problem = _check_postgres()
-    if _postgres_problem and os.environ.get("CI") == "true":
-        pytest.exit(f"PostgreSQL is mandatory in CI: {_postgres_problem}", returncode=1)
+    problem = postgres_problem()
+    if problem and os.environ.get("CI") == "true":
+        pytest.exit(f"PostgreSQL is mandatory in CI: {problem}", returncode=1)
 
 
 def _postgres_line() -> str:
-    if _postgres_problem:
-        return f"PostgreSQL: SKIPPED database tests on PostgreSQL ({_postgres_problem})"
+    problem = postgres_problem()
+    if problem:
+        return f"PostgreSQL: SKIPPED database tests on PostgreSQL ({problem})"
     return f"PostgreSQL: database tests run on SQLite and on {POSTGRES_URL}"
 
 
@@ -65,21 +47,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if metafunc.definition.get_closest_marker("postgres_only"):
             backends = ["postgresql"]
         metafunc.parametrize("db_url", backends, indirect=True)
-
-
-@contextmanager
-def postgres_database():
-    """A new, empty PostgreSQL database for one test (or module); dropped afterwards."""
-    if _postgres_problem:
-        pytest.skip(_postgres_problem)
-    name = f"gazette_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_libpq(POSTGRES_URL), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield re.sub(r"/[^/]*$", f"/{name}", POSTGRES_URL)
-    finally:
-        with psycopg.connect(_libpq(POSTGRES_URL), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -117,50 +84,9 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def csrf_token(client, path: str = "/login") -> str:
-    """The CSRF token of a form page, read the way a browser gets it."""
-    html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-PASSWORDS = {"editor": "biên-tập-2026!", "approver": "phê-duyệt-2026!", "admin": "quản-trị-2026!"}
-
-
-class AuthActions:
-    """Creates staff accounts and logs in through the real login form."""
-
-    def __init__(self, app, client):
-        self.app, self.client = app, client
-        self.roles: dict[str, str] = {}
-
-    def create(self, username: str, role: str) -> None:
-        from gazette_app.services.users import create_user
-        with self.app.app_context():
-            create_user(username, PASSWORDS[role], role, f"Cán bộ {username}")
-        self.roles[username] = role
-
-    def login(self, username: str = "admin", role: str | None = None, password: str | None = None):
-        if role is not None:
-            self.create(username, role)
-        password = password or PASSWORDS[self.roles.get(username, username)]
-        token = csrf_token(self.client)
-        return self.client.post("/login", data={"username": username, "password": password,
-                                                "csrf_token": token})
-
-    def logout(self):
-        token = csrf_token(self.client, "/staff/")
-        return self.client.post("/logout", data={"csrf_token": token})
-
-
 @pytest.fixture
 def auth(app, client) -> AuthActions:
     return AuthActions(app, client)
-
-
-DEMO_RECORDS = Path(__file__).resolve().parent.parent / "gazette_app" / "demo" / \
-    "sonla-2026-documents.jsonl"
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from gazette_app.extensions import db
 from gazette_app.models import ApiKey, Document, DocumentRelation, Feedback, NewsItem
+from tests.support.databases import redis_url
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +179,7 @@ def test_staff_news_reaches_the_app(app, auth):
     client = app.test_client()
     auth.client = client
     auth.login("lan", role="editor")
-    from tests.conftest import csrf_token
+    from tests.support.web import csrf_token
     client.post("/staff/news", data={"title": "Lịch phát hành Công báo tháng 12",
                                      "body": "Các số phát hành ngày 10, 20, 30.",
                                      "csrf_token": csrf_token(client, "/staff/news")})
@@ -186,26 +187,12 @@ def test_staff_news_reaches_the_app(app, auth):
     assert titles == ["Lịch phát hành Công báo tháng 12"]
 
 
-def _redis_url() -> str | None:
-    import os
-
-    import redis
-    url = os.environ.get("GAZETTE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-        return url
-    except redis.RedisError:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is required in CI at {url}")
-        return None
-
-
 def test_rate_limits_shared_through_redis(tmp_path):
     """Two app processes (two apps here) on one Redis count one client's requests together."""
     import redis
 
     from gazette_app import create_app
-    url = _redis_url()
+    url = redis_url()
     if url is None:
         pytest.skip("no Redis at 127.0.0.1:6379 (GAZETTE_TEST_REDIS_URL)")
     redis.Redis.from_url(url).flushdb()

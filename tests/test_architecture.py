@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.import_graph import cycles, graph, imports, modules
+from tests.support.import_graph import cycles, graph, imports, modules
 
 ENGINES = ("issues", "search_index", "print_templates")
 
@@ -31,7 +31,7 @@ def test_function_level_imports_count(tmp_path):
 def test_engines_import_neither_flask_nor_the_app(engine):
     import ast
 
-    from tests.import_graph import ROOT
+    from tests.support.import_graph import ROOT
     for path in sorted((ROOT / engine).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \

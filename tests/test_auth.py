@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from gazette_app.extensions import db
 from gazette_app.models import AuditEvent
-from tests.conftest import PASSWORDS, csrf_token
+from tests.support.web import PASSWORDS, csrf_token
 
 
 def test_login_and_logout_are_audited(app, client, auth):

@@ -20,14 +20,14 @@ from gazette_app.services import issues as workflow
 from gazette_app.services.backup import BackupError, backup, read_snapshot, restore, rows_now
 from gazette_app.services.documents import attach_pdf
 from gazette_app.services.records import import_records
-from tests.conftest import postgres_database
-from tests.issue_fixtures import records
-from tests.test_issue_workflow import _users, approved_issue
+from tests.support.databases import postgres_database
+from tests.support.issues import records
+from tests.support.records import approved_issue, staff_pair
 
 QUERIES = ["quyết định", "nghi quyet", "quy hoach", "sao lưu"]
 
 
-def _pdf(text: str) -> bytes:
+def document_pdf(text: str) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
     writer.add_metadata({"/Title": text})
@@ -56,7 +56,7 @@ class Writer(threading.Thread):
                     import_records([json.dumps(line, ensure_ascii=False)])
                     document = db.session.scalar(select(Document).where(
                         Document.notation == number))
-                    attach_pdf(document, _pdf(number), f"{self.written}.pdf")
+                    attach_pdf(document, document_pdf(number), f"{self.written}.pdf")
                     self.written += 1
                     if self.written >= 3:
                         self.started_writing.set()
@@ -96,7 +96,7 @@ def test_backup_during_writes_restores_an_equal_instance(app, client, tmp_path, 
     app.config["SHOW_UNPUBLISHED"] = True  # the documents written meanwhile are searchable
     issue_id = approved_issue(app, tmp_path)
     with app.app_context():
-        workflow.publish(db.session.get(Issue, issue_id), _users()[1])
+        workflow.publish(db.session.get(Issue, issue_id), staff_pair()[1])
     writer = Writer(app)
     writer.start()
     writer.started_writing.wait(60)

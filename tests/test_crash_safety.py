@@ -24,10 +24,10 @@ from gazette_app.services import issues as workflow
 from gazette_app.services.volumes import build_volume, verify
 from gazette_app.storage import get_store, work_root
 from search_index.model import SearchQuery
-from tests.conftest import csrf_token
-from tests.intake_fixtures import docx_bytes, need
-from tests.issue_fixtures import issue_documents
-from tests.test_issue_workflow import _users, approved_issue
+from tests.support.intake import docx_bytes, need
+from tests.support.issues import issue_documents
+from tests.support.records import approved_issue, staff_pair
+from tests.support.web import csrf_token
 
 PROJECT = Path(__file__).resolve().parent.parent
 KILLED = -signal.SIGKILL
@@ -82,7 +82,7 @@ def test_publish_killed_at_any_step_is_complete_or_absent(app, tmp_path, step):
         assert leftovers() == []
         assert_index_matches_database()
         if not committed:  # nothing was lost: publishing again completes the work
-            workflow.publish(issue, _users()[1])
+            workflow.publish(issue, staff_pair()[1])
         issue = db.session.get(Issue, issue_id)
         assert issue.state == "published"
         for notation in notations:
@@ -95,7 +95,7 @@ def test_publish_killed_at_any_step_is_complete_or_absent(app, tmp_path, step):
 def test_volume_build_killed_leaves_no_volume_and_is_cleaned(app, tmp_path, step):
     issue_id = approved_issue(app, tmp_path)
     with app.app_context():
-        workflow.publish(db.session.get(Issue, issue_id), _users()[1])
+        workflow.publish(db.session.get(Issue, issue_id), staff_pair()[1])
         stored_before = get_store().names()
     killed = flask(app, "build-volume", "--year", "2026", "--quarter", "3", fault=step)
     assert killed.returncode == KILLED, killed.stderr
@@ -116,7 +116,7 @@ def test_volume_build_killed_leaves_no_volume_and_is_cleaned(app, tmp_path, step
 def test_reindex_killed_after_clearing_is_rebuilt_at_restart(app, tmp_path):
     issue_id = approved_issue(app, tmp_path)
     with app.app_context():
-        workflow.publish(db.session.get(Issue, issue_id), _users()[1])  # 3 public documents
+        workflow.publish(db.session.get(Issue, issue_id), staff_pair()[1])  # 3 public documents
     killed = flask(app, "reindex", fault="reindex.cleared")
     assert killed.returncode == KILLED, killed.stderr
     with app.app_context():

@@ -11,13 +11,13 @@ from sqlalchemy import select, update
 
 from gazette_app.extensions import db
 from gazette_app.models import AuditEvent, Document, DocumentFile, Issue
-from gazette_app.schemas import DocumentFieldsSchema
+from gazette_app.schemas.records import DocumentFieldsSchema
 from gazette_app.services import documents as document_service
 from gazette_app.services import issues as workflow
 from gazette_app.services.freeze import DocumentFrozen
-from tests.conftest import csrf_token
-from tests.issue_fixtures import issue_documents
-from tests.test_issue_workflow import _users, approved_issue
+from tests.support.issues import issue_documents
+from tests.support.records import approved_issue, staff_pair
+from tests.support.web import csrf_token
 
 PASSWORDS = {"lan": "biên-tập-2026!", "hoa": "phê-duyệt-2026!"}
 
@@ -93,7 +93,7 @@ def test_unapproval_needs_an_approver_and_a_reason_and_reopens_the_documents(
         app, client, runner, tmp_path):
     issue_id = approved_issue(app, tmp_path)
     with app.app_context():
-        editor, approver = _users()
+        editor, approver = staff_pair()
         issue = db.session.get(Issue, issue_id)
         with pytest.raises(workflow.IssueWorkflowError, match="Chỉ người duyệt"):
             workflow.return_to_draft(issue, editor, "sai trích yếu")
@@ -116,7 +116,7 @@ def test_unapproval_needs_an_approver_and_a_reason_and_reopens_the_documents(
     with app.app_context():
         assert db.session.get(Document, document_id).signer == "Người ký khác"
         issue = db.session.get(Issue, issue_id)
-        editor, approver = _users()
+        editor, approver = staff_pair()
         workflow.compose(issue, editor)  # composed again from the corrected document
         workflow.approve(issue, approver)
         workflow.publish(issue, approver)
@@ -133,7 +133,7 @@ def test_publishing_refuses_documents_changed_behind_the_approval(app, tmp_path)
         db.session.execute(update(Document).where(Document.id == document_id)
                            .values(abstract="Đổi sau khi duyệt"))
         db.session.commit()
-        issue, approver = db.session.get(Issue, issue_id), _users()[1]
+        issue, approver = db.session.get(Issue, issue_id), staff_pair()[1]
         notation = db.session.get(Document, document_id).notation
         with pytest.raises(workflow.IssueWorkflowError, match=f"{notation}.*đã thay đổi"):
             workflow.publish(issue, approver)
@@ -147,7 +147,7 @@ def test_a_published_document_never_changes(app, client, runner, tmp_path):
     issue_id = approved_issue(app, tmp_path)
     other_pdf = issue_documents(tmp_path / "other", 1)[0].pdf_path
     with app.app_context():
-        workflow.publish(db.session.get(Issue, issue_id), _users()[1])
+        workflow.publish(db.session.get(Issue, issue_id), staff_pair()[1])
         document_id, form = _first_document(issue_id)
     _login(client, "lan")
     _try_every_route(app, client, runner, document_id, form, other_pdf)

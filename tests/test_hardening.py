@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from pypdf import PdfWriter
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from gazette_app import jobs
 from gazette_app.demo.documents import DemoDocument, render_document_pdf
@@ -27,8 +28,7 @@ from gazette_app.services.receiving import register
 from gazette_app.services.records import import_records
 from gazette_app.services.users import create_user
 from gazette_app.storage import get_store
-from tests.conftest import PASSWORDS, csrf_token
-from tests.intake_fixtures import (
+from tests.support.intake import (
     active_markers,
     active_pdf,
     docx_bytes,
@@ -37,6 +37,7 @@ from tests.intake_fixtures import (
     uncompressed,
     xlsx_bytes,
 )
+from tests.support.web import PASSWORDS, csrf_token
 
 
 def _plain_pdf(tmp_path, notation: str) -> bytes:
@@ -45,7 +46,7 @@ def _plain_pdf(tmp_path, notation: str) -> bytes:
     return render_document_pdf(tmp_path / "plain.pdf", demo, 2).read_bytes()
 
 
-def _upload(client, files: list[tuple[str, bytes]]):
+def upload(client, files: list[tuple[str, bytes]]):
     data = {"csrf_token": csrf_token(client, "/staff/receive"),
             "files": [(io.BytesIO(content), name) for name, content in files]}
     return client.post("/staff/receive", data=data, content_type="multipart/form-data",
@@ -120,7 +121,7 @@ def test_an_active_pdf_is_kept_as_received_and_published_clean(app, client, auth
     assert set(active_markers(hostile, tmp_path)) == {
         "JavaScript", "JS", "Launch", "SubmitForm", "EmbeddedFiles", "XFA", "AA", "OpenAction",
         "app.alert"}
-    _upload(client, [("QD 52.pdf", hostile)])
+    upload(client, [("QD 52.pdf", hostile)])
     with app.app_context():
         jobs.run_pending()
         receipt = db.session.scalars(select(Receipt)).one()
@@ -146,7 +147,7 @@ def test_an_active_pdf_is_kept_as_received_and_published_clean(app, client, auth
 def test_active_content_never_reaches_a_published_issue_or_a_download(app, tmp_path):
     """A PDF attached by hand (CLI, staff page) is cleaned the same way; the composed and
     published issue and every public download of the document are clean."""
-    from tests.issue_fixtures import issue_documents, records
+    from tests.support.issues import issue_documents, records
     record = records()[0]
     with app.app_context():
         import_records([json.dumps(record, ensure_ascii=False)])
@@ -178,7 +179,7 @@ def test_a_macro_docx_is_flagged_to_staff_and_never_offered_as_it_came(app, clie
     docx = macro_docx(["ỦY BAN NHÂN DÂN", "TỈNH SƠN LA", "Số: 61/2026/QĐ-UBND",
                        "Sơn La, ngày 2 tháng 9 năm 2026", "QUYẾT ĐỊNH",
                        "Quy định giá dịch vụ thoát nước", "CHỦ TỊCH", "Nguyễn Đình Việt"])
-    _upload(client, [("QĐ giá thoát nước.docx", docx)])
+    upload(client, [("QĐ giá thoát nước.docx", docx)])
     with app.app_context():
         jobs.run_pending()
         receipt = db.session.scalars(select(Receipt)).one()
@@ -320,7 +321,7 @@ def test_oversized_integers_anywhere_give_400_or_404_never_500(app, client, auth
     walked = 0
     for rule in app.url_map.iter_rules():
         for name, converter in rule._converters.items():
-            if type(converter).__name__ != "IntegerConverter":
+            if not isinstance(converter, IntegerConverter):
                 continue
             assert converter.max is not None and converter.max <= DB_INT_MAX, rule.rule
             url = re.sub(rf"<[^>]*:{name}>", HUGE[0], rule.rule)
@@ -389,8 +390,8 @@ def test_rate_limits_hold_across_two_gunicorn_workers_without_redis(tmp_path):
     import urllib.error
     import urllib.request
 
-    from tests.servers import flask as run_flask
-    from tests.servers import start_gunicorn, stop
+    from tests.support.servers import flask as run_flask
+    from tests.support.servers import start_gunicorn, stop
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update({"GAZETTE_INSTANCE": str(tmp_path / "instance"), "GAZETTE_LOG_LEVEL": "WARNING",
                 "DATABASE_URL": f"sqlite:///{tmp_path / 'gazette.sqlite3'}",

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from gazette_app.extensions import db
 from gazette_app.models import AuditEvent, Document, DuplicateFlag, Issuer
 from gazette_app.services.records import import_records
-from tests.conftest import DEMO_RECORDS
+from tests.support.paths import DEMO_RECORDS
 
 
 def _snapshot() -> list[tuple]:

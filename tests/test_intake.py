@@ -17,8 +17,8 @@ from gazette_app.intake.tools import libreoffice_to_pdf, ocr_pdf, require, run
 from gazette_app.notation import parse_notation
 from gazette_app.vocabulary import issuer_display_name
 from search_index.analysis import fold
-from tests.conftest import DEMO_RECORDS
-from tests.intake_fixtures import docx_bomb, docx_bytes, locked_pdf, need, scan_of
+from tests.support.intake import docx_bomb, docx_bytes, locked_pdf, need, scan_of
+from tests.support.paths import DEMO_RECORDS
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from issues.model import CompositionError, IssueSpec
 from issues.numbering import NumberingError, check_numbers
 from issues.ordering import order_documents
 from print_templates import Masthead
-from tests.issue_fixtures import issue_documents, odd_size_pdf, page_texts
+from tests.support.issues import issue_documents, odd_size_pdf, page_texts
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("qpdf"),
                                 reason="poppler-utils and qpdf are needed (make test installs)")
@@ -275,7 +275,7 @@ def test_masthead_settings_change_the_cover(tmp_path):
 def test_contents_write_dates_and_abstracts_as_the_real_contents_do(tmp_path):
     """"1045/QĐ-UBND V/v phân công ..." in the feed is printed "về việc phân công", dates as
     "28/4/2026"; the real Sơn La contents read the same way."""
-    from tests.issue_fixtures import make_document, records
+    from tests.support.issues import make_document, records
     record = next(r for r in records() if r["number"] == "1045/QĐ-UBND")
     assert record["abstract"].startswith("V/v ")
     document = make_document(tmp_path, 0, record, 1)

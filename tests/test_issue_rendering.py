@@ -91,7 +91,7 @@ def _volume(tmp_path: Path) -> Path:
 
     from issues.ordering import order_documents
     from issues.volume import StoredFile, VolumeDocument, VolumeIssue, VolumeSpec, build_volume
-    from tests.issue_fixtures import issue_documents
+    from tests.support.issues import issue_documents
 
     def fixed(text: str) -> str:
         return hashlib.sha256(text.encode()).hexdigest()

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from gazette_app.extensions import db
 from gazette_app.models import Document, Issue, IssueNumber
-from tests.conftest import csrf_token
-from tests.test_issue_workflow import ISSUE_DATE, _load
+from tests.support.records import ISSUE_DATE, load_documents
+from tests.support.web import csrf_token
 
 
 def _post(client, path, data=None, page="/staff/issues"):
@@ -19,7 +19,7 @@ def _post(client, path, data=None, page="/staff/issues"):
 
 
 def test_staff_compose_reorder_approve_publish(app, client, auth, tmp_path):
-    ids = _load(app, tmp_path, 4)
+    ids = load_documents(app, tmp_path, 4)
     auth.roles.update(lan="editor", hoa="approver")  # accounts made by _load
     auth.login("lan")
     page = _post(client, "/staff/issues/new", {"year": "2026", "numbers": "01",
@@ -52,7 +52,7 @@ def test_staff_compose_reorder_approve_publish(app, client, auth, tmp_path):
 
 
 def test_staff_bad_issue_input_is_explained(app, client, auth, tmp_path):
-    _load(app, tmp_path, 1)
+    load_documents(app, tmp_path, 1)
     auth.roles.update(lan="editor")
     auth.login("lan")
     bad = _post(client, "/staff/issues/new", {"year": "2026", "numbers": "x", "date": "hôm qua"})
@@ -66,7 +66,7 @@ def test_staff_bad_issue_input_is_explained(app, client, auth, tmp_path):
 
 
 def test_staff_pdf_upload_checks_the_file(app, client, auth, tmp_path):
-    ids = _load(app, tmp_path, 1)
+    ids = load_documents(app, tmp_path, 1)
     auth.roles.update(lan="editor")
     auth.login("lan")
     url = f"/staff/documents/{ids[0]}"
@@ -83,7 +83,7 @@ def test_staff_pdf_upload_checks_the_file(app, client, auth, tmp_path):
 
 
 def test_cli_compose_approve_publish_and_export(app, runner, tmp_path):
-    ids = _load(app, tmp_path, 3)
+    ids = load_documents(app, tmp_path, 3)
     with app.app_context():
         from search_index.analysis import fold
         unaccented = fold(db.session.get(Document, ids[1]).notation)  # "47/2026/QD-UBND"

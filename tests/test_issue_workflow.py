@@ -13,48 +13,20 @@ from sqlalchemy import func, select
 
 from gazette_app import clock
 from gazette_app.extensions import db
-from gazette_app.models import AuditEvent, Document, Issue, User
+from gazette_app.models import AuditEvent, Document, Issue
 from gazette_app.services import issues as workflow
-from gazette_app.services.documents import attach_pdf, attach_source
-from gazette_app.services.records import import_records
+from gazette_app.services.documents import attach_source
 from gazette_app.services.users import create_user
 from gazette_app.storage import get_store
 from issues.signing import create_pkcs12
-from tests.issue_fixtures import SAMPLE, issue_documents, records
-
-ISSUE_DATE = date(2026, 8, 10)
-
-
-def _load(app, tmp_path, count: int = 6) -> list[int]:
-    """Import ``count`` sample records, attach generated PDFs; returns their ids."""
-    wanted, seen, lines = SAMPLE[:count], set(), []
-    import json
-    for record in records():
-        if record["number"] in wanted and record["number"] not in seen:
-            seen.add(record["number"])
-            lines.append(json.dumps(record, ensure_ascii=False))
-    pdfs = {d.notation: d.pdf_path for d in issue_documents(tmp_path, count)}
-    with app.app_context():
-        import_records(lines)
-        ids = []
-        for document in db.session.scalars(select(Document).order_by(Document.id)):
-            attach_pdf(document, pdfs[document.notation].read_bytes(), "ban-ky.pdf")
-            ids.append(document.id)
-        create_user("lan", "biên-tập-2026!", "editor")
-        create_user("hoa", "phê-duyệt-2026!", "approver")
-    return ids
-
-
-def _users():
-    return (db.session.scalar(select(User).where(User.username == "lan")),
-            db.session.scalar(select(User).where(User.username == "hoa")))
+from tests.support.records import ISSUE_DATE, approved_issue, load_documents, staff_pair
 
 
 @pytest.mark.both_databases
 def test_draft_compose_approve_publish(app, tmp_path):
-    ids = _load(app, tmp_path)
+    ids = load_documents(app, tmp_path)
     with app.app_context():
-        editor, approver = _users()
+        editor, approver = staff_pair()
         issue = workflow.create_issue(2026, [1, 2], ISSUE_DATE, ids, editor)
         assert issue.label == "Số 01 + 02"
         assert [e.part for e in issue.entries] == ["legal"] * 3 + ["other"] * 3
@@ -91,9 +63,9 @@ def test_draft_compose_approve_publish(app, tmp_path):
 
 
 def test_numbers_are_not_reused_and_gaps_need_an_admin(app, tmp_path):
-    ids = _load(app, tmp_path, 3)
+    ids = load_documents(app, tmp_path, 3)
     with app.app_context():
-        editor, _ = _users()
+        editor, _ = staff_pair()
         workflow.create_issue(2026, [1], ISSUE_DATE, ids[:1], editor)
         with pytest.raises(workflow.IssueWorkflowError, match="đã dùng"):
             workflow.create_issue(2026, [1], ISSUE_DATE, ids[1:2], editor)
@@ -111,21 +83,10 @@ def test_numbers_are_not_reused_and_gaps_need_an_admin(app, tmp_path):
         assert workflow.taken_numbers(2026) == {1, 3}
 
 
-def approved_issue(app, tmp_path, count: int = 3) -> int:
-    """An issue Số 01 of ``count`` sample documents, composed and approved; returns its id."""
-    ids = _load(app, tmp_path, count)
-    with app.app_context():
-        editor, approver = _users()
-        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
-        workflow.compose(issue, editor)
-        workflow.approve(issue, approver)
-        return issue.id
-
-
 def test_failure_mid_publish_leaves_the_issue_approved(app, tmp_path, monkeypatch):
     issue_id = approved_issue(app, tmp_path)
     with app.app_context():
-        issue, approver = db.session.get(Issue, issue_id), _users()[1]
+        issue, approver = db.session.get(Issue, issue_id), staff_pair()[1]
 
         def crash(step):
             if step == "publish.flushed":
@@ -141,15 +102,15 @@ def test_failure_mid_publish_leaves_the_issue_approved(app, tmp_path, monkeypatc
         assert all(e.document.state == "ready" for e in issue.entries)
         assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "issue.publish")) == 0
-        workflow.publish(issue, _users()[1])  # a second try completes the work
+        workflow.publish(issue, staff_pair()[1])  # a second try completes the work
         assert db.session.get(Issue, issue_id).state == "published"
 
 
 @pytest.mark.both_databases
 def test_two_staff_publishing_at_once(app, tmp_path):
-    ids = _load(app, tmp_path, 2)
+    ids = load_documents(app, tmp_path, 2)
     with app.app_context():
-        editor, approver = _users()
+        editor, approver = staff_pair()
         issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
         workflow.compose(issue, editor)
         workflow.approve(issue, approver)
@@ -183,7 +144,7 @@ def test_signed_edition_validates_and_carries_the_sources(app, tmp_path):
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     from issues.signing_ltv import Trust, signature_state
-    from tests import signing_pki
+    from tests.support import signing_pki
 
     served = signing_pki.serve(clock.now)
     pki = served.__enter__()
@@ -192,13 +153,13 @@ def test_signed_edition_validates_and_carries_the_sources(app, tmp_path):
     app.config.update(GAZETTE_SIGNING_PKCS12=str(tmp_path / "signer.p12"),
                       GAZETTE_SIGNING_PASSWORD="mật-khẩu", GAZETTE_SIGNING_TSA_URL=pki.tsa_url,
                       GAZETTE_SIGNING_TRUST_ROOTS=str(tmp_path / "roots.pem"))
-    ids = _load(app, tmp_path, 2)
+    ids = load_documents(app, tmp_path, 2)
     docx = io.BytesIO()
     word = DocxDocument()
     word.add_paragraph("QUYẾT ĐỊNH về việc ban hành quy chế — bản gốc Word")
     word.save(docx)
     with app.app_context():
-        editor, approver = _users()
+        editor, approver = staff_pair()
         attach_source(db.session.get(Document, ids[0]), docx.getvalue(), "QD 47.docx")
         issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
         workflow.compose(issue, editor)
@@ -231,9 +192,9 @@ def test_wrong_certificate_password_is_a_clear_refusal(app, tmp_path):
     app.config.update(GAZETTE_SIGNING_PKCS12=str(tmp_path / "signer.p12"),
                       GAZETTE_SIGNING_PASSWORD="sai", GAZETTE_SIGNING_TSA_URL="http://127.0.0.1:9/",
                       GAZETTE_SIGNING_TRUST_ROOTS=str(tmp_path / "ca.pem"))
-    ids = _load(app, tmp_path, 1)
+    ids = load_documents(app, tmp_path, 1)
     with app.app_context():
-        editor, approver = _users()
+        editor, approver = staff_pair()
         issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
         workflow.compose(issue, editor)
         workflow.approve(issue, approver)
@@ -243,9 +204,9 @@ def test_wrong_certificate_password_is_a_clear_refusal(app, tmp_path):
 
 
 def _publish_one(app, tmp_path) -> int:
-    ids = _load(app, tmp_path, 1)
+    ids = load_documents(app, tmp_path, 1)
     with app.app_context():
-        editor, approver = _users()
+        editor, approver = staff_pair()
         issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
         workflow.compose(issue, editor)
         workflow.approve(issue, approver)
@@ -280,9 +241,9 @@ def test_demo_certificate_signs_by_default(app, runner, tmp_path):
 def test_production_refuses_to_publish_without_a_certificate(app, runner, tmp_path):
     runner.invoke(args=["demo-certificate"])  # present, but never used in production
     app.config.update(PRODUCTION=True)
-    ids = _load(app, tmp_path, 1)
+    ids = load_documents(app, tmp_path, 1)
     with app.app_context():
-        editor, approver = _users()
+        editor, approver = staff_pair()
         issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
         workflow.compose(issue, editor)
         workflow.approve(issue, approver)
@@ -298,9 +259,9 @@ def test_production_refuses_to_publish_without_a_certificate(app, runner, tmp_pa
 
 def test_year_continuous_page_numbers(app, tmp_path):
     app.config["GAZETTE_PAGE_NUMBERING"] = "year"
-    ids = _load(app, tmp_path, 4)
+    ids = load_documents(app, tmp_path, 4)
     with app.app_context():
-        editor, approver = _users()
+        editor, approver = staff_pair()
         first = workflow.create_issue(2026, [1], ISSUE_DATE, ids[:2], editor)
         workflow.compose(first, editor)
         second = workflow.create_issue(2026, [2], ISSUE_DATE, ids[2:], editor)

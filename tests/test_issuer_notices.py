@@ -14,8 +14,8 @@ from gazette_app.extensions import db
 from gazette_app.models import AuditEvent, Document, Receipt
 from gazette_app.services.deadlines import deadline_board, due_date
 from gazette_app.services.statistics import build_report, quarter_bounds
-from tests.conftest import csrf_token
-from tests.test_receiving import _pdf, _proposal_form, _upload
+from tests.support.receiving import document_pdf, proposal_form, upload
+from tests.support.web import csrf_token
 
 
 def _post(client, path: str, data: dict, page: str, **kwargs):
@@ -29,7 +29,7 @@ def test_an_error_on_receipt_goes_back_to_the_issuer_and_the_corrected_copy_coun
     first = datetime(2026, 7, 14, 2, 0, tzinfo=UTC)  # Tuesday 09:00 in Sơn La
     with time_machine.travel(first, tick=False):
         auth.login("bien-tap")
-        _upload(client, [("QD 52 thieu chu ky.pdf", _pdf(
+        upload(client, [("QD 52 thieu chu ky.pdf", document_pdf(
             tmp_path, "52/2026/QĐ-UBND", "Quy định khai thác nước dưới đất"))])
         with app.app_context():
             jobs.run_pending()
@@ -56,7 +56,8 @@ def test_an_error_on_receipt_goes_back_to_the_issuer_and_the_corrected_copy_coun
     later = datetime(2026, 7, 20, 3, 30, tzinfo=UTC)
     with time_machine.travel(later, tick=False):
         auth.login("bien-tap")
-        corrected = _pdf(tmp_path, "52/2026/QĐ-UBND", "Quy định khai thác nước dưới đất (bản ký)")
+        corrected = document_pdf(tmp_path, "52/2026/QĐ-UBND",
+                                 "Quy định khai thác nước dưới đất (bản ký)")
         answer = client.post(f"{page}/corrected", data={
             "csrf_token": csrf_token(client, page),
             "files": [(io.BytesIO(corrected), "QD 52 ban chinh thuc.pdf")]},
@@ -70,7 +71,7 @@ def test_an_error_on_receipt_goes_back_to_the_issuer_and_the_corrected_copy_coun
             assert receipt.files[0]["sha256"] != original
             waiting = deadline_board()
             assert [w.due for w in waiting.waiting + waiting.due_soon] == [due_date(later)]
-            form = _proposal_form(receipt, doc_type="Quyết định của UBND tỉnh")
+            form = proposal_form(receipt, doc_type="Quyết định của UBND tỉnh")
         form["csrf_token"] = csrf_token(client, page)
         assert client.post(f"{page}/register", data=form).status_code == 302
         with app.app_context():

@@ -21,8 +21,8 @@ from urllib.parse import quote
 import pytest
 
 from bench import wrk
-from tests.conftest import PASSWORDS
-from tests.servers import Browser, flask, start_gunicorn, stop
+from tests.support.servers import Browser, flask, start_gunicorn, stop
+from tests.support.web import PASSWORDS
 
 pytestmark = pytest.mark.slow
 SECONDS = int(os.environ.get("GAZETTE_LOAD_SECONDS", "60"))

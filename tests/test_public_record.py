@@ -15,7 +15,7 @@ from gazette_app.search import get_backend
 from gazette_app.services import issues as workflow
 from search_index.analysis import slugify
 from search_index.model import SearchQuery
-from tests.test_issue_workflow import _load, _users
+from tests.support.records import load_documents, staff_pair
 
 ISSUE_DATE = date(2026, 8, 10)
 
@@ -57,9 +57,9 @@ def _everywhere(client, document_id: int, notation: str) -> dict[str, bool]:
 
 @pytest.mark.both_databases
 def test_a_document_is_public_once_its_issue_is_published(app, client, tmp_path):
-    ids = _load(app, tmp_path, 3)
+    ids = load_documents(app, tmp_path, 3)
     with app.app_context():
-        editor, approver = _users()
+        editor, approver = staff_pair()
         document = db.session.get(Document, ids[0])
         notation = document.notation
         issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
@@ -85,7 +85,7 @@ def test_a_document_is_public_once_its_issue_is_published(app, client, tmp_path)
 
 def test_staff_see_unpublished_documents_and_the_setting_shows_them_marked(
         app, client, auth, tmp_path):
-    ids = _load(app, tmp_path, 1)
+    ids = load_documents(app, tmp_path, 1)
     auth.login("bien-tap", role="editor")
     assert client.get(f"/staff/documents/{ids[0]}").status_code == 200
     anonymous = app.test_client()

@@ -11,7 +11,8 @@ from gazette_app.extensions import db
 from gazette_app.models import Document, DocumentRelation, Issue, User, public_documents
 from gazette_app.services.documents import resolve_flag
 from gazette_app.services.records import import_records
-from tests.conftest import DEMO_RECORDS, AuthActions
+from tests.support.paths import DEMO_RECORDS
+from tests.support.web import AuthActions
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ confirm, relations and status changes, deadlines, and every kind of bad input.""
 from __future__ import annotations
 
 import hashlib
-import io
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,17 +12,18 @@ import time_machine
 from sqlalchemy import func, select
 
 from gazette_app import clock, jobs
-from gazette_app.demo.documents import DemoDocument, render_document_pdf
 from gazette_app.extensions import db
 from gazette_app.models import AuditEvent, Document, DocumentRelation, Job, Receipt
 from gazette_app.search import get_backend
 from gazette_app.services import statuses
 from gazette_app.services.deadlines import add_days, deadline_board
-from gazette_app.services.receiving import ConfirmedRelation, register
+from gazette_app.services.receiving import register
 from gazette_app.services.records import import_records
+from gazette_app.services.relations import ConfirmedRelation
 from search_index.model import SearchQuery
-from tests.conftest import csrf_token
-from tests.intake_fixtures import docx_bomb, docx_bytes, locked_pdf, need, scan_of, xlsx_bytes
+from tests.support.intake import docx_bomb, docx_bytes, locked_pdf, need, scan_of, xlsx_bytes
+from tests.support.receiving import document_pdf, proposal_form, upload
+from tests.support.web import csrf_token
 
 TODAY = clock.today()
 
@@ -35,39 +35,10 @@ def _public_before_publication(app):
     app.config["SHOW_UNPUBLISHED"] = True
 
 
-def _pdf(tmp_path: Path, notation: str, abstract: str, *, issuer: str = "UBND tỉnh",
-         type_name: str = "Quyết định", issued: date = date(2026, 7, 13), pages: int = 2) -> bytes:
-    demo = DemoDocument(notation, issuer, type_name, abstract, issued,
-                        "Chủ tịch UBND Nguyễn Đình Việt")
-    return render_document_pdf(tmp_path / f"{hashlib.md5(notation.encode()).hexdigest()}.pdf",
-                               demo, pages).read_bytes()
-
-
-def _upload(client, files: list[tuple[str, bytes]], together: bool = False):
-    data = {"csrf_token": csrf_token(client, "/staff/receive"),
-            "files": [(io.BytesIO(content), name) for name, content in files]}
-    if together:
-        data["together"] = "1"
-    return client.post("/staff/receive", data=data, content_type="multipart/form-data",
-                       follow_redirects=True)
-
-
 def _stored_files(app) -> list[Path]:
     root = Path(app.config["FILE_STORE"])
     return [p for p in root.rglob("*") if p.is_file() and "tmp" not in p.parts] \
         if root.exists() else []
-
-
-def _proposal_form(receipt: Receipt, **changes) -> dict:
-    form = {k: v for k, v in receipt.proposal.items() if isinstance(v, str)}
-    form.update(changes)
-    rows = receipt.relations
-    form["relation_rows"] = str(len(rows))
-    for index, row in enumerate(rows):
-        form |= {f"rel-{index}-confirm": "1", f"rel-{index}-kind": row["kind"],
-                 f"rel-{index}-notation": row["target_notation"],
-                 f"rel-{index}-date": row["target_date"]}
-    return form
 
 
 def _register_through_page(client, receipt_id: int, form: dict):
@@ -78,9 +49,9 @@ def _register_through_page(client, receipt_id: int, form: dict):
 @pytest.mark.both_databases
 def test_pdf_with_text_goes_from_upload_to_a_searchable_document(app, client, auth, tmp_path):
     auth.login("bien-tap", role="editor")
-    pdf = _pdf(tmp_path, "52/2026/QĐ-UBND",
+    pdf = document_pdf(tmp_path, "52/2026/QĐ-UBND",
                "Quy định mức thu phí thẩm định đề án khai thác nước dưới đất")
-    page = _upload(client, [("QD 52.2026 signed.pdf", pdf)])
+    page = upload(client, [("QD 52.2026 signed.pdf", pdf)])
     assert page.status_code == 200 and "Đã tiếp nhận 1 văn bản" in page.get_data(as_text=True)
     with app.app_context():
         receipt = db.session.scalars(select(Receipt)).one()
@@ -94,7 +65,7 @@ def test_pdf_with_text_goes_from_upload_to_a_searchable_document(app, client, au
         assert proposal["issuer"] == "UBND tỉnh" and proposal["issued"] == "2026-07-13"
         assert "khai thác nước dưới đất" in proposal["abstract"]
         assert receipt.job.progress == 100 and receipt.job.state == "done"
-        form = _proposal_form(receipt, doc_type="Quyết định của UBND tỉnh")
+        form = proposal_form(receipt, doc_type="Quyết định của UBND tỉnh")
         receipt_id = receipt.id
     shown = client.get(f"/staff/receipts/{receipt_id}").get_data(as_text=True)
     assert "52/2026/QĐ-UBND" in shown and "Vào sổ" in shown
@@ -120,11 +91,11 @@ def test_pdf_with_text_goes_from_upload_to_a_searchable_document(app, client, au
 
 def test_register_refuses_bad_fields_and_keeps_the_receipt(app, client, auth, tmp_path):
     auth.login("bien-tap", role="editor")
-    _upload(client, [("van-ban.pdf", _pdf(tmp_path, "53/2026/QĐ-UBND", "Quy định về phí"))])
+    upload(client, [("van-ban.pdf", document_pdf(tmp_path, "53/2026/QĐ-UBND", "Quy định về phí"))])
     with app.app_context():
         jobs.run_pending()
         receipt = db.session.scalars(select(Receipt)).one()
-        form = _proposal_form(receipt, number="không phải số", issued="2026-13-45")
+        form = proposal_form(receipt, number="không phải số", issued="2026-13-45")
     answer = _register_through_page(client, receipt.id, form)
     text = answer.get_data(as_text=True)
     assert answer.status_code == 400
@@ -145,7 +116,8 @@ TARGETS = "\n".join([
 
 
 def _receive_and_propose(app, client, tmp_path, notation: str, abstract: str) -> Receipt:
-    _upload(client, [(f"{notation.replace('/', '-')}.pdf", _pdf(tmp_path, notation, abstract))])
+    pdf = document_pdf(tmp_path, notation, abstract)
+    upload(client, [(f"{notation.replace('/', '-')}.pdf", pdf)])
     with app.app_context():
         jobs.run_pending()
         return db.session.scalars(select(Receipt).order_by(Receipt.id.desc())).first()
@@ -166,7 +138,7 @@ def test_relations_link_archive_targets_and_change_their_status(app, client, aut
         assert rows["71/2025/QĐ-UBND"]["target_id"] == target.id
         assert rows["12/2020/QĐ-UBND"]["kind"] == "amends"
         assert rows["12/2020/QĐ-UBND"]["target_id"] is None  # not in the archive
-        form = _proposal_form(receipt, doc_type="Quyết định của UBND tỉnh",
+        form = proposal_form(receipt, doc_type="Quyết định của UBND tỉnh",
                               effective=TODAY.isoformat())
     page = client.get(f"/staff/receipts/{receipt.id}").get_data(as_text=True)
     assert "Không có trong kho" in page and f"#{target.id}" in page
@@ -196,7 +168,7 @@ def test_a_repeal_effective_later_changes_the_status_on_that_day(app, client, au
         receipt = db.session.get(Receipt, receipt.id)
         assert receipt.relations[0]["partial"] is True
         relations = [ConfirmedRelation("repeals", "99/2025/QĐ-UBND", "01/8/2025", True)]
-        register(receipt, _proposal_form(receipt, doc_type="Quyết định của UBND tỉnh",
+        register(receipt, proposal_form(receipt, doc_type="Quyết định của UBND tỉnh",
                                          effective=later.isoformat()), relations)
         target = db.session.scalar(select(Document).where(Document.notation == "99/2025/QĐ-UBND"))
         assert target.status == "in_force"  # not yet: the repeal takes effect later
@@ -229,14 +201,14 @@ def test_docx_is_converted_kept_and_searchable(app, client, auth):
                   "Căn cứ Luật Tổ chức chính quyền địa phương;",
                   "Điều 1. Quy định giá dịch vụ thoát nước đô thị.",
                   "CHỦ TỊCH", "Nguyễn Đình Việt"])
-    _upload(client, [("Dự thảo QĐ giá thoát nước.docx", docx)])
+    upload(client, [("Dự thảo QĐ giá thoát nước.docx", docx)])
     with app.app_context():
         jobs.run_pending()
         receipt = db.session.scalars(select(Receipt)).one()
         assert receipt.state == "proposed", receipt.message
         assert receipt.proposal["number"] == "61/2026/QĐ-UBND"
         assert receipt.proposal["issued"] == "2026-09-02"
-        register(receipt, _proposal_form(receipt, doc_type="Quyết định của UBND tỉnh"), [])
+        register(receipt, proposal_form(receipt, doc_type="Quyết định của UBND tỉnh"), [])
         document = db.session.scalars(select(Document)).one()
         original = document.file("original")
         assert original.sha256 == hashlib.sha256(docx).hexdigest()  # kept unchanged
@@ -253,11 +225,11 @@ def test_scan_is_recovered_by_ocr_through_upload(app, client, auth, tmp_path):
     need("ocrmypdf", "ocrmypdf tesseract-ocr-vie")
     auth.login("bien-tap", role="editor")
     typed = tmp_path / "typed.pdf"
-    typed.write_bytes(_pdf(tmp_path, "47/2026/QĐ-UBND",
+    typed.write_bytes(document_pdf(tmp_path, "47/2026/QĐ-UBND",
                            "Bãi bỏ các Quyết định của Ủy ban nhân dân tỉnh quy định về hỗ trợ",
                            pages=1))
     scan = scan_of(typed, tmp_path)
-    _upload(client, [("scan 47.pdf", scan.read_bytes())])
+    upload(client, [("scan 47.pdf", scan.read_bytes())])
     with app.app_context():
         jobs.run_pending()
         receipt = db.session.scalars(select(Receipt)).one()
@@ -267,7 +239,7 @@ def test_scan_is_recovered_by_ocr_through_upload(app, client, auth, tmp_path):
         words = fold(receipt.text).lower()
         for key in ("quyet dinh", "bai bo", "uy ban nhan dan", "47/2026"):
             assert key in words, key
-        register(receipt, _proposal_form(receipt, number="47/2026/QĐ-UBND", issued="2026-07-13",
+        register(receipt, proposal_form(receipt, number="47/2026/QĐ-UBND", issued="2026-07-13",
                                          doc_type="Quyết định của UBND tỉnh",
                                          issuer="UBND tỉnh"), [])
         document = db.session.scalars(select(Document)).one()
@@ -297,7 +269,7 @@ def test_bad_input_is_refused_clearly_and_stores_nothing(app, client, auth, case
     auth.login("bien-tap", role="editor")
     app.config["MAX_FILE_BYTES"] = 1024 * 1024
     name, make, message = BAD_INPUT[case]
-    page = _upload(client, [(name, make())])
+    page = upload(client, [(name, make())])
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Không tiếp nhận" in text and message in text, text[-3000:]
     assert "Traceback" not in text
@@ -311,20 +283,20 @@ def test_bad_input_is_refused_clearly_and_stores_nothing(app, client, auth, case
 def test_a_request_over_the_limit_gets_a_vietnamese_413(app, client, auth, tmp_path):
     auth.login("bien-tap", role="editor")
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
-    page = _upload(client, [("lon.pdf", b"%PDF-1.7\n" + b"0" * (128 * 1024))])
+    page = upload(client, [("lon.pdf", b"%PDF-1.7\n" + b"0" * (128 * 1024))])
     assert page.status_code == 413 and "quá lớn" in page.get_data(as_text=True)
     assert _stored_files(app) == []
 
 
 def test_a_group_with_one_bad_file_is_refused_whole(app, client, auth, tmp_path):
     auth.login("bien-tap", role="editor")
-    good = _pdf(tmp_path, "54/2026/QĐ-UBND", "Quy định về phí")
-    text = _upload(client, [("chinh.pdf", good), ("phu-luc.pdf", b"")], together=True) \
+    good = document_pdf(tmp_path, "54/2026/QĐ-UBND", "Quy định về phí")
+    text = upload(client, [("chinh.pdf", good), ("phu-luc.pdf", b"")], together=True) \
         .get_data(as_text=True)
     assert "tệp khác trong cùng văn bản bị từ chối" in text and "Tệp rỗng" in text
     assert _stored_files(app) == []
     sheet = xlsx_bytes([["Mã", "Tên thủ tục"], [1, "Cấp giấy phép"]])
-    text = _upload(client, [("bang.xlsx", sheet)]).get_data(as_text=True)
+    text = upload(client, [("bang.xlsx", sheet)]).get_data(as_text=True)
     assert "chỉ tiếp nhận làm phụ lục" in text and _stored_files(app) == []
 
 
@@ -332,17 +304,17 @@ def test_a_group_with_one_bad_file_is_refused_whole(app, client, auth, tmp_path)
 def test_main_file_and_annex_become_one_document(app, client, auth, tmp_path):
     need("soffice", "libreoffice-calc-nogui")
     auth.login("bien-tap", role="editor")
-    main = _pdf(tmp_path, "55/2026/QĐ-UBND", "Ban hành bảng giá đất")
+    main = document_pdf(tmp_path, "55/2026/QĐ-UBND", "Ban hành bảng giá đất")
     sheet = xlsx_bytes([["Vị trí", "Giá đất (đồng/m²)"], ["Đường Tô Hiệu", 12_000_000],
                         ["Đường Chu Văn Thịnh", 9_500_000]])
-    _upload(client, [("bang-gia.xlsx", sheet), ("qd-55.pdf", main)], together=True)
+    upload(client, [("bang-gia.xlsx", sheet), ("qd-55.pdf", main)], together=True)
     with app.app_context():
         receipt = db.session.scalars(select(Receipt)).one()
         assert [(f["filename"], f["role"]) for f in receipt.files] == \
             [("qd-55.pdf", "main"), ("bang-gia.xlsx", "annex")]
         jobs.run_pending()
         receipt = db.session.get(Receipt, receipt.id, populate_existing=True)
-        register(receipt, _proposal_form(receipt, doc_type="Quyết định của UBND tỉnh"), [])
+        register(receipt, proposal_form(receipt, doc_type="Quyết định của UBND tỉnh"), [])
         document = db.session.scalars(select(Document)).one()
         annex = document.file("attachment")
         assert annex.filename == "bang-gia.xlsx"
@@ -398,7 +370,7 @@ def test_a_file_libreoffice_cannot_read_fails_with_a_message(app, client, auth):
     need("soffice", "libreoffice-writer-nogui")
     auth.login("bien-tap", role="editor")
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2048  # a Word 97 header, nothing inside
-    _upload(client, [("cu.doc", ole)])
+    upload(client, [("cu.doc", ole)])
     with app.app_context():
         jobs.run_pending()
         receipt = db.session.scalars(select(Receipt)).one()
@@ -425,7 +397,7 @@ def test_deadlines_count_working_days_and_sort_the_board(app):
 
 def test_receive_command_proposes_and_registers(app, runner, tmp_path):
     good = tmp_path / "QĐ 56-2026.pdf"
-    good.write_bytes(_pdf(tmp_path, "56/2026/QĐ-UBND", "Quy định về quản lý nghĩa trang"))
+    good.write_bytes(document_pdf(tmp_path, "56/2026/QĐ-UBND", "Quy định về quản lý nghĩa trang"))
     bad = tmp_path / "virus.pdf"
     bad.write_bytes(b"MZ\x90\x00 program")
     result = runner.invoke(args=["receive", "--register", str(good), str(bad)])
@@ -443,7 +415,7 @@ def test_legacy_font_text_is_reported_on_the_receipt(app, client, auth, tmp_path
     auth.login("bien-tap", role="editor")
     tcvn3 = ("VÒ viÖc quy ®Þnh møc thu phÝ thÈm ®Þnh ®Ò ¸n khai th¸c n­íc d­íi ®Êt trªn ®Þa bµn "
              "tØnh S¬n La, Céng hßa x· héi chñ nghÜa ViÖt Nam")
-    _upload(client, [("cu.pdf", _pdf(tmp_path, "58/2026/QĐ-UBND", tcvn3))])
+    upload(client, [("cu.pdf", document_pdf(tmp_path, "58/2026/QĐ-UBND", tcvn3))])
     with app.app_context():
         jobs.run_pending()
         receipt = db.session.scalars(select(Receipt)).one()

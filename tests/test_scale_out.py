@@ -13,21 +13,21 @@ from datetime import date
 import pytest
 
 from gazette_app.demo.documents import DemoDocument, render_document_pdf
-from tests.conftest import PASSWORDS, postgres_database
-from tests.servers import Browser, start_gunicorn, stop
-from tests.servers import flask as run_flask
-from tests.test_api import _redis_url
+from tests.support.databases import postgres_database, redis_url
+from tests.support.servers import Browser, start_gunicorn, stop
+from tests.support.servers import flask as run_flask
+from tests.support.web import PASSWORDS
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 
 def test_two_servers_share_one_database(tmp_path):
-    redis_url = _redis_url()
-    if redis_url is None:
+    redis = redis_url()
+    if redis is None:
         pytest.skip("no Redis at 127.0.0.1:6379")
     with postgres_database() as database:
         env = {**os.environ, "DATABASE_URL": database, "SEARCH_BACKEND": "postgres",
-               "GAZETTE_STORE": str(tmp_path / "shared-store"), "REDIS_URL": redis_url,
+               "GAZETTE_STORE": str(tmp_path / "shared-store"), "REDIS_URL": redis,
                "GAZETTE_SECRET_KEY": "one-secret-for-every-server", "GAZETTE_LOG_LEVEL":
                "WARNING", "GAZETTE_JOB_POLL_SECONDS": "30", "GAZETTE_API_RATE": "10000/minute"}
 

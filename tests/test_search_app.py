@@ -11,15 +11,8 @@ from gazette_app.models import Document, SearchOutbox
 from gazette_app.search import get_backend
 from gazette_app.services.records import import_records
 from search_index.model import SearchQuery
-from tests.conftest import DEMO_RECORDS, csrf_token
-
-
-def _load_demo(app):
-    """The demo records, public before publication (GAZETTE_SHOW_UNPUBLISHED): these tests are
-    about the index following the database, not about publishing."""
-    app.config["SHOW_UNPUBLISHED"] = True
-    with app.app_context(), DEMO_RECORDS.open(encoding="utf-8") as handle:
-        import_records(handle)
+from tests.support.records import load_public_demo_records
+from tests.support.web import csrf_token
 
 
 def _ids(client, query: str) -> list[int]:
@@ -28,7 +21,7 @@ def _ids(client, query: str) -> list[int]:
 
 
 def test_imported_documents_are_searchable_at_once(app, client):
-    _load_demo(app)
+    load_public_demo_records(app)
     data = client.get("/api/v1/search?q=47/2026/qd-ubnd").get_json()
     assert data["total"] == 1 and data["results"][0]["notation"] == "47/2026/QĐ-UBND"
     assert data["results"][0]["url"].endswith("/van-ban/ubnd-tinh/2026/47-2026-qd-ubnd")  # the
@@ -40,7 +33,7 @@ def test_imported_documents_are_searchable_at_once(app, client):
 
 
 def test_edit_and_withdrawal_reach_the_index(app, client, auth):
-    _load_demo(app)
+    load_public_demo_records(app)
     auth.login("lan", role="editor")
     with app.app_context():
         doc = db.session.scalar(select(Document).where(Document.notation == "921/QĐ-UBND"))
@@ -82,7 +75,7 @@ def test_a_failed_index_update_is_finished_later_from_the_outbox(app, client, ru
         raise OSError("disk full while indexing")
 
     monkeypatch.setattr(backend, "index", broken)
-    _load_demo(app)  # the database commit succeeds; the index update fails after it
+    load_public_demo_records(app)  # the database commit succeeds; the index update fails after it
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Document)) == 367
         assert db.session.scalar(select(func.count(SearchOutbox.document_id.distinct()))) == 367
@@ -97,7 +90,7 @@ def test_first_request_catches_up_with_the_outbox(app, client, monkeypatch):
         backend = get_backend()
     original = backend.index
     monkeypatch.setattr(backend, "index", lambda documents: (_ for _ in ()).throw(OSError()))
-    _load_demo(app)
+    load_public_demo_records(app)
     monkeypatch.setattr(backend, "index", original)
     app.extensions.pop("gazette_search_caught_up", None)  # as in a freshly started process
     assert client.get("/healthz").status_code == 200
@@ -107,7 +100,7 @@ def test_first_request_catches_up_with_the_outbox(app, client, monkeypatch):
 
 
 def test_reindex_rebuilds_from_the_database(app, runner):
-    _load_demo(app)
+    load_public_demo_records(app)
     with app.app_context():
         get_backend().clear()
         assert get_backend().count() == 0
@@ -121,11 +114,11 @@ def test_published_issue_number_is_a_filter(app, client, tmp_path):
     from datetime import date
 
     from gazette_app.services import issues as workflow
-    from tests.test_issue_workflow import _load
-    ids = _load(app, tmp_path, 3)
+    from tests.support.records import load_documents
+    ids = load_documents(app, tmp_path, 3)
     with app.app_context():
-        from tests.test_issue_workflow import _users
-        editor, approver = _users()
+        from tests.support.records import staff_pair
+        editor, approver = staff_pair()
         issue = workflow.create_issue(2026, [1], date(2026, 8, 10), ids[:2], editor)
         workflow.compose(issue, editor)
         workflow.approve(issue, approver)
@@ -135,7 +128,7 @@ def test_published_issue_number_is_a_filter(app, client, tmp_path):
 
 
 def test_api_parameters_and_pages(app, client):
-    _load_demo(app)
+    load_public_demo_records(app)
     page = client.get("/api/v1/search?size=50&page=8").get_json()
     assert page["total"] == 361 and len(page["results"]) == 11 and page["pages"] == 8
     # past the last page: a 400 naming "page" (issue 17; it was an empty 200)
@@ -175,7 +168,7 @@ def _search_the_demo_with(app, client, backend: str) -> None:
     """The demo loaded with SEARCH_BACKEND=``backend``, searched through the API."""
     app.config["SEARCH_BACKEND"] = backend
     app.extensions.pop("gazette_search", None)
-    _load_demo(app)
+    load_public_demo_records(app)
     data = client.get("/api/v1/search?q=quy+hoach+chung+xa+chieng+hac").get_json()
     assert data["total"] >= 1 and data["results"][0]["notation"] == "1218/QĐ-UBND"
     assert "<mark>" in data["results"][0]["highlights"]["abstract"]

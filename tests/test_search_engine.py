@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from search_index.analysis import fold, index_terms, notation_forms, query_notation_form
 from search_index.model import MAX_PAGE_SIZE, SearchQuery
-from tests.search_fixtures import expected_ids, make_backend, relevance_queries, search_documents
+from tests.support.search import expected_ids, make_backend, relevance_queries, search_documents
 
 BACKENDS = ["tantivy", "whoosh", "postgres"]
 # Floors for the 44 relevance queries (measured: see the printed figures); a notation typed in

@@ -17,7 +17,7 @@ from gazette_app.extensions import db
 from gazette_app.models import Document, User
 from gazette_app.services.documents import attach_pdf
 from gazette_app.services.records import import_records
-from tests.issue_fixtures import issue_documents, records
+from tests.support.issues import issue_documents, records
 
 ADMIN_ONLY = {"staff.users", "staff.update_account"}
 APPROVER_ONLY = {"staff.approve_issue", "staff.unapprove_issue", "staff.publish_issue"}

@@ -16,8 +16,8 @@ from gazette_app.extensions import db
 from gazette_app.models import Issue
 from gazette_app.services import issues as workflow
 from gazette_app.storage import get_store
-from tests import signing_pki
-from tests.test_issue_workflow import ISSUE_DATE, _load, _users
+from tests.support import signing_pki
+from tests.support.records import approved_issue, staff_pair
 
 
 @contextmanager
@@ -33,14 +33,10 @@ def configured_pki(app, tmp_path, **options):
 
 
 def publish_one(app, tmp_path) -> int:
-    ids = _load(app, tmp_path, 1)
+    issue_id = approved_issue(app, tmp_path, 1)
     with app.app_context():
-        editor, approver = _users()
-        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
-        workflow.compose(issue, editor)
-        workflow.approve(issue, approver)
-        workflow.publish(issue, approver)
-        return issue.id
+        workflow.publish(db.session.get(Issue, issue_id), staff_pair()[1])
+    return issue_id
 
 
 def test_retimestamp_appends_a_revision_and_keeps_the_published_bytes(app, runner, tmp_path):

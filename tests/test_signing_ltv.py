@@ -36,7 +36,7 @@ from issues.signing_ltv import (
     sign_pades,
     signature_state,
 )
-from tests import signing_pki
+from tests.support import signing_pki
 
 
 def blank_pdf(pages: int = 2) -> bytes:

@@ -14,7 +14,7 @@ from gazette_app.extensions import db
 from gazette_app.models import Issue
 from gazette_app.storage import get_store
 from issues.signing_ltv import Trust, signature_state
-from tests import signing_pki
+from tests.support import signing_pki
 from tests.test_signing_archive import publish_one
 
 MODULES = ("/usr/lib/softhsm/libsofthsm2.so",

@@ -4,7 +4,8 @@ from sqlalchemy import select
 from gazette_app.extensions import db
 from gazette_app.models import AuditEvent, Document
 from gazette_app.services.records import import_records
-from tests.conftest import DEMO_RECORDS, csrf_token
+from tests.support.paths import DEMO_RECORDS
+from tests.support.web import csrf_token
 
 
 def _load_demo(app):

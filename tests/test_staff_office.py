@@ -14,8 +14,8 @@ from gazette_app.formatting import vn_number
 from gazette_app.models import Document, Issue
 from gazette_app.services import issues as workflow
 from gazette_app.services.lateness import lateness
-from tests.conftest import csrf_token
-from tests.test_issue_workflow import _load, _users
+from tests.support.records import load_documents, staff_pair
+from tests.support.web import csrf_token
 
 CODE = re.compile(r"\b(auth|issue|document|user|receipt|volume|store|feedback|instance)\.[a-z_]+"
                   r"\b|\['|\b[0-9a-f]{64}\b|\bissue \d+\b|\bNone\b")
@@ -27,7 +27,7 @@ def _checked(html: str) -> set[int]:
 
 def test_the_new_issue_page_proposes_what_is_due_within_a_page_budget(app, client, auth,
                                                                      tmp_path):
-    ids = _load(app, tmp_path, 6)
+    ids = load_documents(app, tmp_path, 6)
     with app.app_context():
         documents = {d.id: d for d in db.session.scalars(select(Document))}
         for offset, document_id in enumerate(ids):  # received on six successive days
@@ -56,9 +56,9 @@ def test_the_new_issue_page_proposes_what_is_due_within_a_page_budget(app, clien
 
 
 def test_the_draft_names_issuers_and_disables_moves_past_the_ends(app, client, tmp_path):
-    ids = _load(app, tmp_path, 3)
+    ids = load_documents(app, tmp_path, 3)
     with app.app_context():
-        editor, _ = _users()
+        editor, _ = staff_pair()
         issue = workflow.create_issue(2026, [1], date(2026, 8, 10), ids, editor)
         issue_id, first = issue.id, issue.entries[0].document.issuer.name
     client.post("/login", data={"username": "lan", "password": "biên-tập-2026!",
@@ -71,14 +71,14 @@ def test_the_draft_names_issuers_and_disables_moves_past_the_ends(app, client, t
 
 
 def test_issuer_late_and_office_late_are_told_apart(app, client, auth, tmp_path):
-    ids = _load(app, tmp_path, 3)
+    ids = load_documents(app, tmp_path, 3)
     with app.app_context():
         on_time, sent_late, waiting = (db.session.get(Document, i) for i in ids)
         for document, days in ((on_time, 1), (sent_late, 10), (waiting, 1)):
             document.received_at = clock.start_of_day(
                 clock.add_days(document.issued, days, True)) + timedelta(hours=9)
         db.session.commit()
-        editor, approver = _users()
+        editor, approver = staff_pair()
         for number, document in enumerate((on_time, sent_late), start=1):
             day = clock.add_days(clock.local_day(document.received_at), 1, True)
             issue = workflow.create_issue(day.year, [number], day, [document.id], editor)

@@ -13,7 +13,7 @@ from gazette_app.models import Document, Feedback, SearchLog
 from gazette_app.search import flush_search_log
 from gazette_app.services import issues as workflow
 from gazette_app.services.statistics import build_report, quarter_bounds
-from tests.test_issue_workflow import _load, _users
+from tests.support.records import load_documents, staff_pair
 
 Q3 = datetime(2026, 8, 1, 3, tzinfo=UTC)
 Q2 = datetime(2026, 5, 1, 3, tzinfo=UTC)
@@ -22,7 +22,7 @@ Q2 = datetime(2026, 5, 1, 3, tzinfo=UTC)
 def _known_data(app, tmp_path) -> list[int]:
     """6 documents (3 legal, 3 other), 4 received in Q3 and 2 in Q2; an issue of 4 of them
     dated 2026-08-10; searches, feedback and views with known counts."""
-    ids = _load(app, tmp_path, 6)
+    ids = load_documents(app, tmp_path, 6)
     with app.app_context():
         documents = db.session.scalars(select(Document).where(Document.id.in_(ids))
                                        .order_by(Document.id)).all()
@@ -31,7 +31,7 @@ def _known_data(app, tmp_path) -> list[int]:
         db.session.execute(update(Document).where(Document.id == ids[0])
                            .values(view_count=7, download_count=3))
         db.session.commit()
-        editor, approver = _users()
+        editor, approver = staff_pair()
         chosen = [d.id for d in documents[:4]]
         issue = workflow.create_issue(2026, [1], date(2026, 8, 10), chosen, editor)
         workflow.compose(issue, editor)

@@ -23,8 +23,8 @@ from gazette_app.services.citations import parse_citation
 from gazette_app.services.volumes import build_volume, verify
 from gazette_app.storage import get_store
 from search_index.analysis import fold
-from tests.issue_fixtures import page_texts
-from tests.test_issue_workflow import _load
+from tests.support.issues import page_texts
+from tests.support.records import load_documents
 
 # Three issues in the third quarter (one a double issue), one in the fourth.
 ISSUES = [([1], date(2026, 8, 10), 3), ([2, 3], date(2026, 8, 20), 4),
@@ -33,7 +33,7 @@ END_OF_QUARTER = date(2026, 10, 1)
 
 
 def _publish_quarter(app, tmp_path) -> list[int]:
-    ids = _load(app, tmp_path, sum(count for _, _, count in ISSUES))
+    ids = load_documents(app, tmp_path, sum(count for _, _, count in ISSUES))
     issue_ids, offset = [], 0
     with app.app_context():
         editor = db.session.scalar(select(User).where(User.username == "lan"))
@@ -270,7 +270,7 @@ def test_volume_is_public_with_its_manifest_and_listed_in_the_api(app, client, q
 
 def test_staff_build_and_verify_through_the_archive_page(app, client, auth, quarter):
     from gazette_app import jobs
-    from tests.conftest import csrf_token
+    from tests.support.web import csrf_token
     auth.login("luu-tru", role="editor")
     page = client.get("/staff/volumes").get_data(as_text=True)
     assert "Quý III/2026" in page and "Chưa đóng tập" in page and "Chưa kiểm tra" in page

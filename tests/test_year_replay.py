@@ -22,12 +22,12 @@ from gazette_app.services import issues as workflow
 from gazette_app.services import statuses
 from gazette_app.services.deadlines import deadline_board
 from gazette_app.services.documents import attach_pdf
-from gazette_app.services.receiving import ConfirmedRelation, link_relation
 from gazette_app.services.records import import_records
+from gazette_app.services.relations import ConfirmedRelation, link_relation
 from gazette_app.services.statistics import build_report, quarter_bounds
 from gazette_app.services.users import create_user
 from search_index.model import SearchQuery
-from tests.conftest import csrf_token
+from tests.support.web import csrf_token
 
 PASSWORD = "biên-tập-năm-2026!"
 

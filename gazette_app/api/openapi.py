@@ -1,16 +1,18 @@
 """The OpenAPI 3 document of /api/v1, and a docs page rendered from it (no JavaScript)."""
 from __future__ import annotations
 
+import json
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify, render_template
+from marshmallow import Schema
 
 from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS
 
+from ..inputs import DB_INT_MAX
 from ..notation import JSON_SCHEMA_PATTERN
-from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
-from ..vocabulary import STATUS_LABELS
-from .schemas import (
+from ..schemas.api import (
     CitationSchema,
     DocumentSchema,
     FeedbackCreatedSchema,
@@ -22,7 +24,16 @@ from .schemas import (
     SignatureSchema,
     VolumeSchema,
 )
-from .views import bp
+from ..schemas.search import (
+    FacetSchema,
+    FacetsSchema,
+    HitPublicationSchema,
+    HitSchema,
+    SearchResultSchema,
+)
+from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
+from ..vocabulary import STATUS_LABELS
+from .blueprint import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 COMMON = {
@@ -56,8 +67,18 @@ def _query(name: str, schema: dict, description: str, required: bool = False) ->
 
 def _path(name: str, description: str) -> dict:
     return {"name": name, "in": "path", "required": True,
-            "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+            "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
             "description": description}
+
+
+# The API's schemas, the same classes that serialise the answers.
+COMPONENTS: tuple[tuple[str, type[Schema]], ...] = (
+    ("Publication", PublicationSchema), ("Relation", RelationSchema),
+    ("Document", DocumentSchema), ("Issue", IssueSchema), ("IssueDetail", IssueDetailSchema),
+    ("Volume", VolumeSchema), ("Citation", CitationSchema), ("News", NewsSchema),
+    ("FeedbackCreated", FeedbackCreatedSchema), ("Facet", FacetSchema), ("Facets", FacetsSchema),
+    ("HitPublication", HitPublicationSchema), ("Hit", HitSchema),
+    ("SearchResult", SearchResultSchema), ("Signature", SignatureSchema))
 
 
 def build_spec() -> dict:
@@ -71,45 +92,13 @@ def build_spec() -> dict:
     spec.components.security_scheme("ApiKey", {
         "type": "apiKey", "in": "header", "name": "X-API-Key",
         "description": "Tuỳ chọn: khoá của ứng dụng (flask create-api-key) cho hạn mức cao hơn"})
-    for name, schema in (("Publication", PublicationSchema), ("Relation", RelationSchema),
-                         ("Document", DocumentSchema), ("Issue", IssueSchema),
-                         ("IssueDetail", IssueDetailSchema), ("Volume", VolumeSchema),
-                         ("Citation", CitationSchema), ("News", NewsSchema),
-                         ("FeedbackCreated", FeedbackCreatedSchema),
-                         ("Signature", SignatureSchema)):
+    for name, schema in COMPONENTS:
         spec.components.schema(name, schema=schema)
     spec.components.schema("Error", {"type": "object", "required": ["error"], "properties": {
         "error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
             "field": {"type": "string"}, "fields": {"type": "object"}}}}})
-    string, integer = {"type": "string"}, {"type": "integer"}
-    uri = {"type": "string", "format": "uri"}
-    spec.components.schema("HitPublication", {"type": "object", "properties": {
-        "issue": {"type": "string", "example": "Số 12/2026"}, "year": integer,
-        "number": integer, "page": {"type": "integer", "nullable": True},
-        "label": {"type": "string", "example": "Công báo Số 12/2026, tr. 23"}, "url": uri}})
-    spec.components.schema("Hit", {"type": "object", "properties": {
-        "id": integer, "title": {"type": "string", "example":
-                                 "Nghị quyết số 21/NQ-HĐND của HĐND xã Chiềng Hặc"},
-        "notation": string, "issuer": string, "issuer_code": string, "doc_type": string,
-        "type_name": string, "issued": {"type": "string", "format": "date"},
-        "abstract": string, "status": {"type": "string", "enum": list(STATUS_LABELS)},
-        "status_label": string, "legal": {"type": "boolean"},
-        "url": {"type": "string", "format": "uri", "description": "the readable URL"},
-        "highlights": {"type": "object", "additionalProperties": string},
-        "publication": {"allOf": [{"$ref": "#/components/schemas/HitPublication"}],
-                        "nullable": True}}})
-    facet = {"type": "array", "items": {"$ref": "#/components/schemas/Facet"}}
-    spec.components.schema("Facet", {"type": "object", "properties": {
-        "code": {"type": "string", "description": "pass it back as the filter's value"},
-        "label": string, "count": integer}})
-    spec.components.schema("SearchResult", {"type": "object", "properties": {
-        "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"},
-        "pages": {"type": "integer"}, "suggestion": {"type": "string", "nullable": True},
-        "relaxed": {"type": "boolean"},
-        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-        "facets": {"type": "object", "properties": {n: facet for n in
-                                                    ("issuer", "doc_type", "year", "status")}}}})
+    integer = {"type": "integer"}
     spec.components.schema("DocumentList", {"type": "object", "properties": {
         "total": integer, "page": integer, "size": integer, "pages": integer,
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}}}})
@@ -205,7 +194,7 @@ def build_spec() -> dict:
                 "name": {"type": "string", "maxLength": 120, "pattern": TEXT_WITHOUT_CONTROLS},
                 "email": {"type": "string", "format": "email"},
                 "document_id": {"type": "integer", "nullable": True, "minimum": 1,
-                                "maximum": 2147483647}}}}}},
+                                "maximum": DB_INT_MAX}}}}}},
         "responses": {"201": {"description": "Đã nhận", "content": _json("FeedbackCreated")},
                       "404": {"description": "Không có văn bản document_id",
                               "content": {"application/json": {"schema": ERROR}}},
@@ -301,7 +290,6 @@ def openapi():
 
 @bp.route("/docs")
 def docs():
-    import json
     spec = app_spec()
     return render_template("api/docs.html", spec=spec, fields=response_fields,
                            components=spec["components"]["schemas"],

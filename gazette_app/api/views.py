@@ -4,18 +4,27 @@ Every read answers with an ETag (If-None-Match gives 304) and Cache-Control; COR
 and other sites call it; rate limits count per client (per API key when one is sent)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
-from ..models import Document, Issue, IssueNumber, Issuer, NewsItem, Volume, public_documents
+from ..inputs import DB_INT_MAX
+from ..models import (
+    Document,
+    Issue,
+    IssueNumber,
+    Issuer,
+    NewsItem,
+    Volume,
+    public_documents,
+    published_issues,
+)
 from ..notation import NotationError, parse_notation
+from ..public_record import public_document_or_404
 from ..ratelimits import api_rate, feedback_rate, limiter, limits_off
-from ..security import absolute_url
-from ..storage import send_stored
-from .schemas import (
+from ..schemas.api import (
     CitationSchema,
     DocumentSchema,
     FeedbackCreatedSchema,
@@ -24,8 +33,13 @@ from .schemas import (
     NewsSchema,
     VolumeSchema,
 )
+from ..schemas.forms import FeedbackSchema
+from ..security import absolute_url
+from ..services.citations import Citation, CitationError, lookup, parse_citation
+from ..services.feedback import looks_automated, receive
+from ..storage import send_stored
+from .blueprint import bp
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
 limiter.limit(api_rate, exempt_when=limits_off)(bp)
 READ_MAX_AGE = 60
 
@@ -70,17 +84,9 @@ def index():
                    openapi=absolute_url(url_for("api.openapi")))
 
 
-def _document_or_404(document_id: int) -> Document:
-    """A public document (published in an issue), else 404: the API shows what the site shows."""
-    document = db.session.get(Document, document_id)
-    if document is None or not document.is_public:
-        abort(404)
-    return document
-
-
-@bp.route("/documents/<int(max=2147483647):document_id>")
+@bp.route("/documents/<int:document_id>")
 def document(document_id: int):
-    return jsonify(DocumentSchema().dump(_document_or_404(document_id)))
+    return jsonify(DocumentSchema().dump(public_document_or_404(document_id)))
 
 
 LIST_MAX_SIZE = 100
@@ -133,9 +139,9 @@ def documents_by_notation():
                    results=DocumentSchema(many=True).dump(found))
 
 
-@bp.route("/documents/<int(max=2147483647):document_id>/pdf")
+@bp.route("/documents/<int:document_id>/pdf")
 def document_pdf(document_id: int):
-    pdf = _document_or_404(document_id).file("pdf")
+    pdf = public_document_or_404(document_id).file("pdf")
     if pdf is None:
         abort(404)
     return send_stored(pdf.sha256, "application/pdf", pdf.filename)
@@ -147,20 +153,21 @@ def issues():
     that has one (the app's first screen)."""
     year = request.args.get("year")
     if year is None:
-        year = db.session.scalar(select(Issue.year).where(Issue.state == "published")
+        year = db.session.scalar(select(Issue.year).where(published_issues())
                                  .order_by(Issue.year.desc()).limit(1)) or clock.today().year
     elif not year.isdigit() or not 1945 <= int(year) <= 2100:
         return bad_parameter("year", "Năm phải từ 1945 đến 2100.")
     found = db.session.scalars(select(Issue).where(Issue.year == int(year),
-                                                   Issue.state == "published")
+                                                   published_issues())
                                .order_by(Issue.date.desc(), Issue.id.desc())).all()
     return jsonify(year=int(year), results=IssueSchema(many=True).dump(found))
 
 
-@bp.route("/issues/<int(max=2147483647):year>/<int(max=2147483647):number>")
+@bp.route("/issues/<int:year>/<int:number>")
 def issue(year: int, number: int):
     found = db.session.scalar(select(Issue).join(IssueNumber).where(
-        IssueNumber.year == year, IssueNumber.number == number, Issue.state == "published"))
+        IssueNumber.year == year, IssueNumber.number == number,
+        published_issues()))
     if found is None:
         abort(404)
     return jsonify(IssueDetailSchema().dump(found))
@@ -176,7 +183,6 @@ def volumes():
 @bp.route("/citations")
 def citations():
     """The document a citation names, as written: ?q=Công báo tỉnh Sơn La, Số 12/2026, tr. 23."""
-    from ..services.citations import CitationError, parse_citation
     try:
         citation = parse_citation(request.args.get("q", "")[:200])
     except CitationError as error:
@@ -184,16 +190,14 @@ def citations():
     return _cited(citation)
 
 
-@bp.route("/citations/<int(max=2147483647):year>/<int(max=2147483647):number>/"
-          "<int(max=2147483647):page>")
+@bp.route("/citations/<int:year>/<int:number>/"
+          "<int:page>")
 def citation(year: int, number: int, page: int):
     """The document printed on page ``page`` of issue ``number`` of ``year``."""
-    from ..services.citations import Citation
     return _cited(Citation(year, number, page))
 
 
 def _cited(citation):
-    from ..services.citations import CitationError, lookup
     try:
         return jsonify(CitationSchema().dump(lookup(citation)))
     except CitationError as error:
@@ -210,7 +214,6 @@ def news():
 @bp.route("/feedback", methods=["POST"])
 @limiter.limit(feedback_rate, exempt_when=limits_off)
 def feedback():
-    from ..services.feedback import FeedbackSchema, looks_automated, receive
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return bad_parameter("body", "Cần một đối tượng JSON.")
@@ -220,7 +223,7 @@ def feedback():
         field, message = first_problem(error.messages)
         document_id = payload.get("document_id")
         if field == "document_id" and list(error.messages) == ["document_id"] \
-                and isinstance(document_id, int) and 1 <= document_id <= 2147483647:
+                and isinstance(document_id, int) and 1 <= document_id <= DB_INT_MAX:
             return field_error(field, message, status=404, code="not_found")
         return bad_parameter(field, message)
     if looks_automated(values, None):

@@ -1,7 +1,7 @@
 """Login and logout at /login and /logout."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, login_manager
@@ -9,8 +9,7 @@ from ..models import User
 from ..security import safe_local_path, start_session
 from ..services.audit import record
 from ..services.users import authenticate, login_locked
-
-bp = Blueprint("auth", __name__, template_folder="templates")
+from .blueprint import bp
 
 
 @login_manager.user_loader

@@ -32,11 +32,12 @@ from print_templates.dates import short_date
 from .. import clock
 from ..extensions import db
 from ..intake.relations import extract_relations
-from ..models import Document, Issue, User
+from ..models import Document, DocumentState, Issue, User, Volume
 from ..services import issues as workflow
 from ..services.documents import attach_pdf
-from ..services.receiving import ConfirmedRelation, link_relation
+from ..services.relations import ConfirmedRelation, link_relation
 from ..services.statuses import refresh_all
+from ..services.volumes import build_volume
 from .documents import DemoDocument, page_count_for, render_document_pdf
 
 ISSUES_FILE = Path(__file__).with_name("sonla-2026-issues.json")
@@ -132,7 +133,8 @@ def replay_year(actor: User) -> list[str]:
     published. Statuses are brought to today at the end."""
     if db.session.scalar(select(Issue.id).limit(1)) is not None:
         return []
-    documents = db.session.scalars(select(Document).where(Document.state == "received")).all()
+    documents = db.session.scalars(select(Document).where(
+        Document.state == DocumentState.RECEIVED)).all()
     pending = sorted((Arrival(d, _arrival(d)) for d in documents), key=lambda a: a.at)
     real = real_issues()
     shapes = iter([width for _, width in real])  # numbered as the real issues were: 01, 02 + 03
@@ -165,8 +167,6 @@ def replay_year(actor: User) -> list[str]:
 def bind_demo_volumes(builder: User) -> list[str]:
     """Bind the demo's complete quarter (Quý II/2026) once, in the first days of the next
     quarter as an archivist would; returns what was built."""
-    from ..models import Volume
-    from ..services.volumes import build_volume
     if db.session.scalar(select(Volume).where(Volume.year == 2026, Volume.quarter == 2)):
         return []
     with clock.replaying(clock.start_of_day(date(2026, 7, 6)) + timedelta(hours=14)):

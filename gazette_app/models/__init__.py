@@ -9,13 +9,15 @@ from .document import (
     public_documents,
 )
 from .feedback import ApiKey, Feedback, NewsItem
-from .issue import Issue, IssueEntry, IssueNumber
+from .issue import Issue, IssueEntry, IssueNumber, published_issues
 from .receipt import Job, Receipt
 from .search import SearchLog, SearchOutbox
+from .states import DocumentState, IssueState
 from .user import Role, User
 from .volume import Verification, Volume, volume_issues
 
-__all__ = ["public_documents", "ApiKey", "AuditEvent", "Feedback", "NewsItem", "Document",
-           "DocumentFile", "DocumentRelation", "DuplicateFlag", "Issue", "IssueEntry",
-           "IssueNumber", "Issuer", "Job", "Receipt", "Role", "SearchLog", "SearchOutbox", "User",
-           "Verification", "Volume", "volume_issues"]
+__all__ = ["public_documents", "published_issues", "ApiKey", "AuditEvent", "Document",
+           "DocumentFile", "DocumentRelation", "DocumentState", "DuplicateFlag", "Feedback",
+           "Issue", "IssueEntry", "IssueNumber", "IssueState", "Issuer", "Job", "NewsItem",
+           "Receipt", "Role", "SearchLog", "SearchOutbox", "User", "Verification", "Volume",
+           "volume_issues"]

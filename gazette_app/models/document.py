@@ -24,14 +24,8 @@ from ..extensions import Model
 from ..notation import TYPE_CODES
 from ..validity import Acting, StatusChange, status_on, timeline
 from ..vocabulary import STATUS_LABELS
+from .states import DOCUMENT_STATES, DocumentState, IssueState
 from .types import UTCDateTime, utcnow
-
-DOCUMENT_STATES = {
-    "received": "Đã tiếp nhận",
-    "ready": "Sẵn sàng đăng",
-    "published": "Đã đăng Công báo",
-    "withdrawn": "Loại bỏ (trùng)",
-}
 
 
 class Issuer(Model):
@@ -74,7 +68,7 @@ class Document(Model):
     # A status the source feed or staff recorded that no date explains (validity.RECORDED_STATUSES).
     recorded_status: Mapped[str | None] = mapped_column(String(24))
     body_text: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    state: Mapped[str] = mapped_column(String(16), default=DocumentState.RECEIVED, index=True)
     # "flagged" while a probable duplicate waits for staff review.
     review: Mapped[str] = mapped_column(String(16), default="ok", index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -112,7 +106,7 @@ class Document(Model):
     @property
     def published_entry(self):
         """The entry of the published issue that carries this document, if any."""
-        return next((e for e in self.entries if e.issue.state == "published"), None)
+        return next((e for e in self.entries if e.issue.state == IssueState.PUBLISHED), None)
 
     @property
     def published_page(self) -> int | None:
@@ -156,9 +150,9 @@ class Document(Model):
     @property
     def is_public(self) -> bool:
         """Whether citizens and the API may see this document (see ``public_documents``)."""
-        if self.state == "withdrawn" or self.review != "ok":
+        if self.state == DocumentState.WITHDRAWN or self.review != "ok":
             return False
-        return self.state == "published" or show_unpublished()
+        return self.state == DocumentState.PUBLISHED or show_unpublished()
 
     @property
     def state_label(self) -> str:
@@ -189,7 +183,8 @@ def public_documents() -> ColumnElement[bool]:
     gazette issue (or, with GAZETTE_SHOW_UNPUBLISHED, any registered one), never a
     withdrawn one, never one flagged for review. Every public page, the API, feeds, the
     sitemap, file downloads and the search index use it."""
-    states = ("published", "ready", "received") if show_unpublished() else ("published",)
+    states = ((DocumentState.PUBLISHED, DocumentState.READY, DocumentState.RECEIVED)
+              if show_unpublished() else (DocumentState.PUBLISHED,))
     return and_(Document.state.in_(states), Document.review == "ok")
 
 

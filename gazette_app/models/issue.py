@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from .document import Document
+from .states import ISSUE_STATES, IssueState
 from .types import UTCDateTime, utcnow
-
-ISSUE_STATES = {"draft": "Bản nháp", "approved": "Đã duyệt", "published": "Đã phát hành"}
 
 
 class Issue(Model):
@@ -21,7 +20,7 @@ class Issue(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(index=True)
     date: Mapped[date] = mapped_column()
-    state: Mapped[str] = mapped_column(String(16), default="draft")
+    state: Mapped[str] = mapped_column(String(16), default=IssueState.DRAFT)
     page_mode: Mapped[str] = mapped_column(String(8), default="issue")  # issue | year
     first_page: Mapped[int] = mapped_column(default=1)
     page_count: Mapped[int | None] = mapped_column()
@@ -119,3 +118,9 @@ class IssueEntry(Model):
 
     issue: Mapped[Issue] = relationship(back_populates="entries")
     document: Mapped[Document] = relationship()
+
+
+def published_issues() -> ColumnElement[bool]:
+    """The condition for issues the public sees: published ones (a draft or an approved issue
+    does not exist for the public). With ``public_documents()``, the public rule."""
+    return Issue.state == IssueState.PUBLISHED

@@ -1,30 +1,23 @@
 """A document's public page at a readable URL, its files, and its citation."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import or_, select, update
+from flask import abort, redirect, render_template, request
+from sqlalchemy import select, update
 
 from .. import clock
 from ..document_text import text_blocks
 from ..extensions import db
 from ..inputs import db_int
-from ..models import Document, DocumentFile, DocumentRelation, Issuer, public_documents
+from ..models import Document, DocumentFile, Issuer, public_documents
+from ..public_record import (
+    citation,
+    document_url,
+    public_document_or_404,
+    public_relations,
+)
 from ..storage import send_stored
-from .views import bp
-
-RELATION_LABELS = {
-    "amends": ("Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi"),
-    "replaces": ("Thay thế", "Bị thay thế bởi"),
-    "repeals": ("Bãi bỏ", "Bị bãi bỏ bởi"),
-    "suspends": ("Ngưng hiệu lực", "Bị ngưng hiệu lực bởi"),
-    "corrects": ("Đính chính", "Được đính chính bởi"),
-    "guides": ("Hướng dẫn", "Được hướng dẫn bởi"),
-}
-
-
-def document_url(document: Document, **kwargs) -> str:
-    return url_for("public.document_page", issuer=document.issuer.code, year=document.year,
-                   slug=document.slug, **kwargs)
+from ..vocabulary import RELATION_LABELS
+from .blueprint import bp
 
 
 @bp.app_context_processor
@@ -32,48 +25,14 @@ def _document_helpers() -> dict:
     return {"document_url": document_url}
 
 
-def citation(document: Document) -> str | None:
-    """"Công báo tỉnh Sơn La, Số 12/2026, tr. 23" (like the Federal Register's "88 FR 12345")."""
-    entry = document.published_entry
-    if entry is None:
-        return None
-    numbers = " + ".join(f"{n:02d}" for n in entry.issue.number_list)
-    return (f"Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}, Số {numbers}/"
-            f"{entry.issue.year}, tr. {document.published_page}")
-
-
-def _visible(document: Document | None) -> Document:
-    """The document if the public may see it; 404 otherwise (never 403: an unpublished
-    document does not exist for the public)."""
-    if document is None or not document.is_public:
-        abort(404)
-    return document
-
-
-def public_relations(doc: Document) -> tuple[list[DocumentRelation], set[int]]:
-    """The confirmed relations of a document both ways, and which related documents are
-    public (the page and the API link only those)."""
-    relations = db.session.scalars(select(DocumentRelation).where(
-        DocumentRelation.confirmed.is_(True), or_(
-            DocumentRelation.source_id == doc.id, DocumentRelation.target_id == doc.id))
-        .order_by(DocumentRelation.id)).all()
-    related = {r.source_id for r in relations} | {r.target_id for r in relations if r.target_id}
-    public_ids = set(db.session.scalars(select(Document.id).where(
-        Document.id.in_(related), public_documents())))
-    # A relation from a document the public cannot see yet is not shown (its effect on the
-    # status is, once it takes effect: the history names the document).
-    return [r for r in relations if r.source_id == doc.id or r.source_id in public_ids], \
-        public_ids
-
-
-@bp.route("/van-ban/<int(max=2147483647):document_id>")
+@bp.route("/van-ban/<int:document_id>")
 def document(document_id: int):
     """Old id URLs lead to the readable one."""
-    doc = _visible(db.session.get(Document, document_id))
+    doc = public_document_or_404(document_id)
     return redirect(document_url(doc), code=301)
 
 
-@bp.route("/van-ban/<issuer>/<int(max=2147483647):year>/<slug>")
+@bp.route("/van-ban/<issuer>/<int:year>/<slug>")
 def document_page(issuer: str, year: int, slug: str):
     number = slug.split("-", 1)[0]
     try:
@@ -100,11 +59,11 @@ def document_page(issuer: str, year: int, slug: str):
                            blocks=text_blocks(doc.body_text))
 
 
-@bp.route("/van-ban/<int(max=2147483647):document_id>/tep/<int(max=2147483647):file_id>")
+@bp.route("/van-ban/<int:document_id>/tep/<int:file_id>")
 def document_file(document_id: int, file_id: int):
     """A document's file, by id only: the user's file name never reaches the file system.
     PDFs open in the browser; ?tai=1 downloads."""
-    doc = _visible(db.session.get(Document, document_id))
+    doc = public_document_or_404(document_id)
     file = db.session.get(DocumentFile, file_id)
     if file is None or file.document_id != doc.id or not file.public:
         abort(404)

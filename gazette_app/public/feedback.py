@@ -7,18 +7,19 @@ from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from ..extensions import db
-from ..inputs import db_int
+from ..inputs import DB_INT_MAX, db_int
 from ..models import Document
 from ..ratelimits import feedback_rate, limiter, limits_off
-from ..services.feedback import FeedbackSchema, form_stamp, looks_automated, receive
-from .views import bp
+from ..schemas.forms import FeedbackSchema
+from ..services.feedback import form_stamp, looks_automated, receive
+from .blueprint import bp
 
 log = logging.getLogger(__name__)
 
 
 def _public_document(document_id: int | None) -> Document | None:
     """The document a feedback is about, if the public may see it (else a general form)."""
-    if not document_id or not 0 < document_id <= 2147483647:
+    if not document_id or not 0 < document_id <= DB_INT_MAX:
         return None
     document = db.session.get(Document, document_id)
     return document if document is not None and document.is_public else None

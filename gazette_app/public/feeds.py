@@ -13,10 +13,10 @@ from print_templates.dates import short_date
 
 from .. import clock
 from ..extensions import db
-from ..models import Document, Issue, Issuer, public_documents
+from ..models import Document, Issue, Issuer, public_documents, published_issues
+from ..public_record import document_url
 from ..security import absolute_url
-from .documents import document_url
-from .views import bp
+from .blueprint import bp
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -56,7 +56,7 @@ def _feed(title: str, self_url: str, entries: list[dict]) -> Response:
 
 @bp.route("/feeds/cong-bao.atom")
 def feed_issues():
-    issues = db.session.scalars(select(Issue).where(Issue.state == "published")
+    issues = db.session.scalars(select(Issue).where(published_issues())
                                 .order_by(Issue.published_at.desc()).limit(FEED_SIZE)).all()
     return _feed(f"Số Công báo mới — tỉnh {current_app.config['GAZETTE_PROVINCE']}",
                  absolute_url(url_for("public.feed_issues")), [{
@@ -106,7 +106,7 @@ def sitemap():
 
     add(absolute_url(url_for("public.home")))
     add(absolute_url(url_for("public.search")))
-    for issue in db.session.scalars(select(Issue).where(Issue.state == "published")):
+    for issue in db.session.scalars(select(Issue).where(published_issues())):
         add(absolute_url(url_for("public.issue_page", year=issue.year,
                                  number=issue.first_number)), issue.published_at)
     for document in db.session.scalars(select(Document).where(public_documents())

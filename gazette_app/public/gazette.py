@@ -11,17 +11,20 @@ from issues.ordering import authority
 
 from .. import clock
 from ..extensions import db
-from ..models import Issue, IssueNumber
+from ..models import Issue, IssueNumber, Volume, published_issues
+from ..public_record import document_url
+from ..services.citations import CitationError, resolve
 from ..signature_words import signature_summary
 from ..storage import get_store, send_stored
-from .views import bp
+from .blueprint import bp
 
 QUARTERS = ("I", "II", "III", "IV")
 
 
 def published_issue(year: int, number: int) -> Issue:
     issue = db.session.scalar(select(Issue).join(IssueNumber).where(
-        IssueNumber.year == year, IssueNumber.number == number, Issue.state == "published"))
+        IssueNumber.year == year, IssueNumber.number == number,
+        published_issues()))
     if issue is None:
         abort(404)
     return issue
@@ -29,7 +32,7 @@ def published_issue(year: int, number: int) -> Issue:
 
 @bp.route("/cong-bao")
 def issues_latest_year():
-    year = db.session.scalar(select(Issue.year).where(Issue.state == "published")
+    year = db.session.scalar(select(Issue.year).where(published_issues())
                              .order_by(Issue.year.desc()).limit(1)) or clock.today().year
     return redirect(url_for("public.issues_by_year", year=year))
 
@@ -44,18 +47,17 @@ def stored_size(sha256: str | None) -> int | None:
         return None
 
 
-@bp.route("/cong-bao/<int(max=2147483647):year>")
+@bp.route("/cong-bao/<int:year>")
 def issues_by_year(year: int):
     """A year's issues, the newest first (quarter IV before III), with a switcher of years."""
     issues = db.session.scalars(select(Issue).where(Issue.year == year,
-                                                    Issue.state == "published")
+                                                    published_issues())
                                 .order_by(Issue.date.desc(), Issue.id.desc())).all()
     by_quarter = [(QUARTERS[q], list(items)) for q, items in
                   groupby(issues, key=lambda i: (i.date.month - 1) // 3)]
-    from ..models import Volume
     volumes = {QUARTERS[v.quarter - 1]: v for v in db.session.scalars(
         select(Volume).where(Volume.year == year, Volume.pdf_sha256.is_not(None)))}
-    years = db.session.scalars(select(Issue.year).where(Issue.state == "published")
+    years = db.session.scalars(select(Issue.year).where(published_issues())
                                .distinct().order_by(Issue.year.desc())).all()
     sizes: dict[int | str, int | None] = {issue.id: stored_size(issue.pdf_sha256)
                                           for issue in issues}
@@ -64,7 +66,7 @@ def issues_by_year(year: int):
                            volumes=volumes, sizes=sizes)
 
 
-@bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>")
+@bp.route("/cong-bao/<int:year>/<int:number>")
 def issue_page(year: int, number: int):
     issue = published_issue(year, number)
     if number != issue.first_number:  # "Số 02 + 03" lives at /2026/2
@@ -81,7 +83,7 @@ def issue_page(year: int, number: int):
                            signature=signature_summary(issue.signature_state))
 
 
-@bp.route("/cong-bao/<int(max=2147483647):year>/<int(max=2147483647):number>.pdf")
+@bp.route("/cong-bao/<int:year>/<int:number>.pdf")
 def issue_pdf(year: int, number: int):
     """The printed edition (or ?ban=dien-tu the signed electronic one); ?tai=1 downloads."""
     issue = published_issue(year, number)
@@ -97,7 +99,6 @@ def issue_pdf(year: int, number: int):
 @bp.route("/trich-dan")
 def citation_lookup():
     """Find the document a citation names: "Số 12/2026, tr. 23"."""
-    from ..services.citations import CitationError, resolve
     query = request.args.get("q", "")[:200]
     result = error = None
     if query.strip():
@@ -105,13 +106,11 @@ def citation_lookup():
             result = resolve(query)
         except CitationError as problem:
             error = str(problem)
-    from .documents import document_url
     return render_template("public/citation.html", query=query, result=result, error=error,
                            document_url=document_url), 404 if error else 200
 
 
 def _volume(year: int, quarter: int):
-    from ..models import Volume
     volume = db.session.scalar(select(Volume).where(Volume.year == year,
                                                     Volume.quarter == quarter))
     if volume is None or not volume.pdf_sha256:
@@ -119,7 +118,7 @@ def _volume(year: int, quarter: int):
     return volume
 
 
-@bp.route("/cong-bao/<int(max=2147483647):year>/quy-<int(min=1, max=4):quarter>.pdf")
+@bp.route("/cong-bao/<int:year>/quy-<int(min=1, max=4):quarter>.pdf")
 def volume_pdf(year: int, quarter: int):
     """The quarter's archival volume (all its issues bound, with index and manifest)."""
     volume = _volume(year, quarter)
@@ -128,7 +127,7 @@ def volume_pdf(year: int, quarter: int):
                        as_attachment=request.args.get("tai") == "1")
 
 
-@bp.route("/cong-bao/<int(max=2147483647):year>/quy-<int(min=1, max=4):quarter>.json")
+@bp.route("/cong-bao/<int:year>/quy-<int(min=1, max=4):quarter>.json")
 def volume_manifest(year: int, quarter: int):
     """The volume's manifest: SHA-256 of every file it binds, for anyone to check."""
     volume = _volume(year, quarter)

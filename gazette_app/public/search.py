@@ -7,9 +7,9 @@ from typing import cast
 from flask import render_template, request
 from marshmallow import ValidationError
 
+from ..public_record import describe_hits
 from ..ratelimits import limiter, limits_off, search_rate
-from ..search import get_backend, log_search
-from ..search_args import (
+from ..schemas.search import (
     DATE_FIELDS,
     SearchArgsSchema,
     blank_to_none,
@@ -17,9 +17,9 @@ from ..search_args import (
     to_query,
     vn_dates_to_iso,
 )
+from ..search import get_backend, log_search
 from ..vocabulary import STATUS_LABELS
-from .hits import describe_hits
-from .views import bp
+from .blueprint import bp
 
 FACET_TITLES = {"issuer": "Cơ quan ban hành", "doc_type": "Loại văn bản", "year": "Năm",
                 "status": "Tình trạng hiệu lực"}

@@ -2,19 +2,19 @@
 documents.py, gazette.py (issues), search.py, feeds.py."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+from flask import current_app, jsonify, redirect, render_template, request
 from sqlalchemy import select, text
 
 from ..extensions import db
-from ..models import Document, Issue, public_documents
+from ..models import Document, Issue, public_documents, published_issues
+from ..readiness import readiness
 from ..security import safe_local_path
-
-bp = Blueprint("public", __name__, template_folder="templates")
+from .blueprint import bp
 
 
 @bp.route("/")
 def home():
-    issues = db.session.scalars(select(Issue).where(Issue.state == "published")
+    issues = db.session.scalars(select(Issue).where(published_issues())
                                 .order_by(Issue.date.desc(), Issue.id.desc()).limit(6)).all()
     latest = db.session.scalars(select(Document).where(public_documents())
                                 .order_by(Document.issued.desc(), Document.id.desc())
@@ -57,7 +57,6 @@ def readyz():
     """Ready to take traffic: database at this release's schema, file store writable with
     room left, search index answering. 503 with the failing checks otherwise (a load balancer
     sends no users to this server until it is ready; the reasons are in the log)."""
-    from ..readiness import readiness
     checks = readiness()
     ready = all(check == "ok" for check in checks.values())
     return jsonify(status="ready" if ready else "not ready", checks=checks), 200 if ready else 503

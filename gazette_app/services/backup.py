@@ -31,6 +31,7 @@ from sqlalchemy import inspect, text
 
 from ..extensions import db
 from ..models.types import utcnow
+from ..search import reindex
 from ..storage import CHUNK, get_store
 from .audit import record
 
@@ -243,7 +244,6 @@ def restore(source: Path, progress=None) -> dict:
         store.put_file(folder / "store" / name[:2] / name[2:4] / name)
     flask_migrate.upgrade()  # a backup of an older release gets this release's schema
     _say(progress, "search index")
-    from ..search import reindex
     reindex()
     counts = rows_now()
     different = {t: (n, counts.get(t)) for t, n in manifest["rows"].items() if counts.get(t) != n

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from search_index.analysis import fold
 
 from ..extensions import db
-from ..models import Document, Issue, IssueEntry, IssueNumber
+from ..models import Document, Issue, IssueEntry, IssueNumber, published_issues
 
 # Folded text: "so 12/2026, tr. 23", "so 02 + 03/2026 tr 5", "so 12/2026 trang 23".
 _CITATION = re.compile(r"\bso\s*(\d{1,4})(?:\s*\+\s*\d{1,4})*\s*/\s*(\d{4})\s*[,;]?\s*"
@@ -66,7 +66,7 @@ def parse_citation(text: str) -> Citation:
 def lookup(citation: Citation) -> CitationResult:
     issue = db.session.scalar(select(Issue).join(IssueNumber).where(
         IssueNumber.year == citation.year, IssueNumber.number == citation.number,
-        Issue.state == "published"))
+        published_issues()))
     if issue is None:
         raise CitationError(f"Không có Số {citation.number:02d}/{citation.year} đã phát hành.")
     last = issue.last_page or issue.first_page

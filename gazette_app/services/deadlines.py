@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..clock import add_days, local_day
 from ..clock import today as local_today
 from ..extensions import db
-from ..models import Document, Receipt
+from ..models import Document, DocumentState, Receipt
 
 
 def due_date(received_at: datetime) -> date:
@@ -52,7 +52,7 @@ def deadline_board(today: date | None = None) -> DeadlineBoard:
     rows = [Waiting(f"{d.doc_type} số {d.notation}", d.received_at, due_date(d.received_at),
                     document=d)
             for d in db.session.scalars(select(Document).where(
-                Document.state.in_(("received", "ready"))))]
+                Document.state.in_((DocumentState.RECEIVED, DocumentState.READY))))]
     rows += [Waiting(r.main_file.get("filename", f"#{r.id}"), r.deadline_from,
                      due_date(r.deadline_from), receipt=r)
              for r in db.session.scalars(select(Receipt).where(

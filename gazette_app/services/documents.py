@@ -10,7 +10,7 @@ from ..extensions import db
 from ..intake import IntakeError
 from ..intake.files import KINDS
 from ..intake.text import clean_rendition, page_texts
-from ..models import Document, DocumentFile, DuplicateFlag, User
+from ..models import Document, DocumentFile, DocumentState, DuplicateFlag, User
 from ..models.types import utcnow
 from ..notation import parse_notation
 from ..storage import get_store
@@ -60,7 +60,7 @@ def resolve_flag(flag: DuplicateFlag, resolution: str, actor: User) -> None:
     flag.resolution = resolution
     flag.resolved_by_id = actor.id
     if resolution == "duplicate":
-        document.state = "withdrawn"
+        document.state = DocumentState.WITHDRAWN
     if not document.open_flags:
         document.review = "ok"
     record("document.review", "document", document.id, before=before,
@@ -83,7 +83,7 @@ def display_name(filename: str | None) -> str:
 def attach_pdf(document: Document, data: bytes, filename: str | None,
                actor: User | None = None) -> DocumentFile:
     """Store the document's PDF (checked by parsing it) and mark the document ready."""
-    if document.state == "withdrawn":
+    if document.state == DocumentState.WITHDRAWN:
         raise UploadError("Văn bản đã loại bỏ; không thay tệp được.")
     check_mutable(db.session, document)
     if not data:
@@ -111,8 +111,8 @@ def attach_pdf(document: Document, data: bytes, filename: str | None,
     document.files.append(stored)
     if not document.body_text:  # attached alone (command line, demo): the text to read and find
         document.body_text = "\n\n".join(page_texts(reader))[:MAX_TEXT_CHARS]
-    if document.state == "received":
-        document.state = "ready"
+    if document.state == DocumentState.RECEIVED:
+        document.state = DocumentState.READY
     record("document.attach_pdf", "document", document.id, before=before,
            after=document.audit_state() | {"pdf_sha256": blob.sha256}, actor=actor,
            note=f"{stored.filename}, {stored.page_count} trang"

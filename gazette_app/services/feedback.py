@@ -8,42 +8,15 @@ import logging
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..extensions import db
-from ..models import Document, Feedback, User
+from ..models import Feedback, User
 from ..models.types import utcnow
-from ..schemas import Text
 from .audit import record
 
 log = logging.getLogger(__name__)
 MIN_SECONDS_TO_FILL = 3
 FORM_MAX_AGE = 24 * 3600
-
-
-class FeedbackSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    message = Text(required=True, validate=validate.Length(
-        min=10, max=5000, error="Nội dung góp ý từ 10 đến 5.000 ký tự."),
-        error_messages={"required": "Vui lòng nhập nội dung góp ý."})
-    name = Text(load_default="", validate=validate.Length(max=120, error="Họ tên quá dài."))
-    email = fields.Email(load_default="", allow_none=True,
-                         error_messages={"invalid": "Địa chỉ email không hợp lệ."})
-    document_id = fields.Integer(load_default=None, allow_none=True, strict=False,
-                                 validate=validate.Range(1, 2147483647,
-                                                         error="Mã văn bản không hợp lệ."),
-                                 error_messages={"invalid": "Mã văn bản phải là số."})
-    website = fields.String(load_default="")  # the honeypot: people leave it empty
-
-    @validates_schema
-    def document_exists(self, data, **kwargs):
-        document_id = data.get("document_id")
-        if document_id is not None:
-            document = db.session.get(Document, document_id)
-            if document is None or not document.is_public:
-                raise ValidationError("Không có văn bản này.", "document_id")
 
 
 def _serializer() -> URLSafeTimedSerializer:

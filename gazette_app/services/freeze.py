@@ -21,7 +21,7 @@ from flask import Flask
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, scoped_session
 
-from ..models import Document, DocumentFile, Issue, IssueEntry
+from ..models import Document, DocumentFile, DocumentState, Issue, IssueEntry, IssueState
 
 # What the public reads and the composed issue prints. Validity (``status``) is not frozen: it
 # follows dates and later documents; view counters are not part of the record either.
@@ -37,14 +37,15 @@ class DocumentFrozen(ValueError):
 
 def freeze_reason(session: Session | scoped_session[Any], document: Document) -> str | None:
     """Why ``document`` cannot change now, or None when it can."""
-    if _committed(document, "state") == "published":
+    if _committed(document, "state") == DocumentState.PUBLISHED:
         return (f"Văn bản {document.notation} đã đăng Công báo: không sửa được. Sai sót được "
                 "đính chính bằng một văn bản mới liên kết với văn bản này.")
     if document.id is None:
         return None
     with session.no_autoflush:
         issue = session.scalar(select(Issue).join(IssueEntry).where(
-            IssueEntry.document_id == document.id, Issue.state.in_(("approved", "published"))))
+            IssueEntry.document_id == document.id,
+            Issue.state.in_((IssueState.APPROVED, IssueState.PUBLISHED))))
     if issue is None:
         return None
     return (f"Văn bản {document.notation} thuộc {issue.label}/{issue.year} đã được duyệt: không "
@@ -80,7 +81,8 @@ def _frozen_change(document: Document) -> bool:
     if any(state.attrs[name].history.has_changes() for name in FROZEN_ATTRIBUTES):
         return True
     # A published document stays published (never withdrawn or sent back).
-    return _committed(document, "state") == "published" and document.state != "published"
+    return (_committed(document, "state") == DocumentState.PUBLISHED
+            and document.state != DocumentState.PUBLISHED)
 
 
 def _guard(session: Session, flush_context, instances) -> None:

@@ -18,11 +18,12 @@ from print_templates.dates import short_date
 from .. import clock
 from ..extensions import db
 from ..intake import IntakeError
+from ..intake.checks import DOCUMENT_KINDS, check_file
 from ..jobs import enqueue
 from ..models import Receipt, User
 from ..models.types import utcnow
 from .audit import record
-from .receiving import DOCUMENT_KINDS, check_file, store_group
+from .receiving import store_group
 
 CHANNELS = {"email": "thư điện tử", "phone": "điện thoại", "letter": "công văn giấy",
             "system": "hệ thống quản lý văn bản"}
@@ -72,7 +73,7 @@ def receive_corrected(receipt: Receipt, files: list[tuple[str | None, bytes]],
     checked = []
     for filename, data in files[:20]:
         try:
-            checked.append(check_file(filename, data))
+            checked.append(check_file(filename, data, current_app.config["MAX_FILE_BYTES"]))
         except IntakeError as error:
             raise NoticeError(f"Không tiếp nhận “{filename}”: {error}") from None
     if checked[0][1].name not in DOCUMENT_KINDS:

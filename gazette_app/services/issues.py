@@ -20,13 +20,23 @@ from issues.model import CompositionError, IssueDocument, IssueSpec
 from issues.numbering import NumberingError, check_numbers
 from issues.ordering import order_documents
 from issues.signing import SigningError
-from print_templates import Masthead
 from print_templates.dates import short_date
 
 from .. import clock
 from ..extensions import db
 from ..faults import checkpoint
-from ..models import Document, DocumentFile, Issue, IssueEntry, IssueNumber, Role, User
+from ..masthead import current_masthead
+from ..models import (
+    Document,
+    DocumentFile,
+    DocumentState,
+    Issue,
+    IssueEntry,
+    IssueNumber,
+    IssueState,
+    Role,
+    User,
+)
 from ..models.types import utcnow
 from ..storage import get_store, work_dir
 from .audit import record
@@ -52,7 +62,7 @@ def available_documents(before: date | None = None) -> list[Document]:
     """Documents with a PDF, not published, not withdrawn, not waiting for duplicate review
     and in no other issue."""
     in_issue = select(IssueEntry.document_id)
-    query = select(Document).where(Document.state == "ready", Document.review == "ok",
+    query = select(Document).where(Document.state == DocumentState.READY, Document.review == "ok",
                                    Document.id.not_in(in_issue))
     if before is not None:
         query = query.where(Document.issued <= before)
@@ -147,8 +157,8 @@ def _pick_documents(document_ids: list[int] | None, issue_date: date) -> list[Do
     busy = set(db.session.scalars(select(IssueEntry.document_id).where(
         IssueEntry.document_id.in_(document_ids))))
     for document in documents:
-        if document.state != "ready" or document.id in busy:
-            reason = ("chưa có tệp PDF" if document.state == "received" else
+        if document.state != DocumentState.READY or document.id in busy:
+            reason = ("chưa có tệp PDF" if document.state == DocumentState.RECEIVED else
                       "đã thuộc một số Công báo khác" if document.id in busy else
                       document.state_label.lower())
             raise IssueWorkflowError(f"Văn bản {document.notation} không đưa vào số được: "
@@ -175,7 +185,7 @@ def _engine_document(document: Document, pdf_path: Path) -> IssueDocument:
 
 
 def _require_draft(issue: Issue) -> None:
-    if issue.state != "draft":
+    if issue.state != IssueState.DRAFT:
         raise IssueWorkflowError(f"{issue.label} đang ở trạng thái “{issue.state_label}”; "
                                  "chỉ sửa được bản nháp.")
 
@@ -203,10 +213,6 @@ def _discard_preview(issue: Issue) -> None:
         entry.start_page = entry.page_count = None
 
 
-def masthead() -> Masthead:
-    return Masthead.load(current_app.config["GAZETTE_MASTHEAD"] or None)
-
-
 def _first_page(issue: Issue) -> int:
     """1, or in year-continuous mode the page after the year's previous issue."""
     if issue.page_mode != "year":
@@ -216,7 +222,7 @@ def _first_page(issue: Issue) -> int:
         IssueNumber.number < issue.first_number).order_by(IssueNumber.number.desc())).first()
     if previous is None:
         return 1
-    if previous.state != "published" or not previous.page_count:
+    if previous.state != IssueState.PUBLISHED or not previous.page_count:
         raise IssueWorkflowError(f"Đánh số trang theo năm: {previous.label} phải phát hành "
                                  "trước.")
     return cast(int, previous.last_page) + 1
@@ -237,7 +243,7 @@ def compose(issue: Issue, actor: User | None) -> None:
                      first_page=first_page, public_url=public_issue_url(issue))
     with work_dir("compose") as tmp:
         try:
-            result = compose_issue(spec, masthead(), tmp / "issue.pdf")
+            result = compose_issue(spec, current_masthead(), tmp / "issue.pdf")
         except CompositionError as error:
             raise IssueWorkflowError(str(error)) from None
         blob = store.put_file(result.path)
@@ -275,7 +281,7 @@ def approve(issue: Issue, actor: User) -> None:
     if staff >= 2 and issue.composed_by_id == actor.id:
         raise IssueWorkflowError("Người dàn trang không tự duyệt được: cần một người duyệt khác.")
     before = issue.audit_state()
-    issue.state = "approved"
+    issue.state = IssueState.APPROVED
     issue.approved_by_id = actor.id
     issue.approved_at = utcnow()
     record("issue.approve", "issue", issue.id, before=before, after=issue.audit_state(),
@@ -288,13 +294,13 @@ def return_to_draft(issue: Issue, actor: User, reason: str) -> None:
     audit trail, so the issue and its documents can be changed again."""
     if not actor.has_role(Role.APPROVER):
         raise IssueWorkflowError("Chỉ người duyệt mới trả số đã duyệt về bản nháp được.")
-    if issue.state != "approved":
+    if issue.state != IssueState.APPROVED:
         raise IssueWorkflowError("Chỉ số đã duyệt mới trả lại bản nháp được.")
     reason = " ".join((reason or "").split())[:500]
     if not reason:
         raise IssueWorkflowError("Cần ghi lý do trả số đã duyệt về bản nháp.")
     before = issue.audit_state()
-    issue.state = "draft"
+    issue.state = IssueState.DRAFT
     issue.approved_by_id = issue.approved_at = None
     record("issue.unapprove", "issue", issue.id, before=before, after=issue.audit_state(),
            actor=actor, note=reason)
@@ -319,9 +325,9 @@ def publish(issue: Issue, actor: User | None) -> None:
     published with all its documents; the search index follows through the outbox. The
     signed edition is stored first: a kill right after it leaves only an unreferenced file."""
     issue_id = issue.id
-    if issue.state == "published":
+    if issue.state == IssueState.PUBLISHED:
         raise IssueWorkflowError(f"{issue.label}/{issue.year} đã phát hành.")
-    if issue.state != "approved":
+    if issue.state != IssueState.APPROVED:
         raise IssueWorkflowError("Số Công báo phải được duyệt trước khi phát hành.")
     store = get_store()
     if not issue.pdf_sha256 or store.hash_of(issue.pdf_sha256) != issue.pdf_sha256:
@@ -336,17 +342,17 @@ def publish(issue: Issue, actor: User | None) -> None:
     before = issue.audit_state()
     try:
         moved = cast(CursorResult, db.session.execute(
-            update(Issue).where(Issue.id == issue_id, Issue.state == "approved")
-            .values(state="published", published_at=utcnow(), signed_pdf_sha256=signed,
+            update(Issue).where(Issue.id == issue_id, Issue.state == IssueState.APPROVED)
+            .values(state=IssueState.PUBLISHED, published_at=utcnow(), signed_pdf_sha256=signed,
                     signature_state=signature)
             .execution_options(synchronize_session=False))).rowcount
         if moved != 1:
             db.session.rollback()
             raise IssueWorkflowError("Số Công báo vừa được người khác phát hành hoặc thay đổi.")
         for entry in issue.entries:
-            if entry.document.state == "published":
+            if entry.document.state == DocumentState.PUBLISHED:
                 raise IssueWorkflowError(f"Văn bản {entry.document.notation} đã đăng ở số khác.")
-            entry.document.state = "published"
+            entry.document.state = DocumentState.PUBLISHED
         db.session.flush()
         checkpoint("publish.flushed")
         db.session.expire(issue)

@@ -10,86 +10,40 @@ from __future__ import annotations
 import io
 import logging
 import shutil
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import cast
 
 from flask import current_app
-from marshmallow import ValidationError, validate
+from marshmallow import ValidationError
 from pypdf import PdfWriter
-from sqlalchemy import select
 
 from ..extensions import db
 from ..faults import checkpoint
 from ..intake import IntakeError
-from ..intake.files import KINDS, Kind, office_hazards, sniff
+from ..intake.checks import DOCUMENT_KINDS, check_file, shown_name
+from ..intake.files import KINDS, Kind, office_hazards
 from ..intake.metadata import propose
-from ..intake.relations import ProposedRelation, extract_relations
+from ..intake.relations import extract_relations
 from ..intake.text import clean_rendition, legacy_encoding, needs_ocr, page_texts, read_pdf
 from ..intake.tools import libreoffice_to_pdf, ocr_pdf
 from ..jobs import JobFailed, Progress, enqueue, handler
-from ..models import Document, DocumentFile, DocumentRelation, Job, Receipt, User
+from ..models import Document, DocumentFile, DocumentState, Job, Receipt, User
 from ..notation import NotationError, parse_notation
-from ..schemas import DocumentFieldsSchema, Text, _non_empty
+from ..schemas.forms import RegistrationSchema
 from ..storage import get_store, storage_failure, work_dir
 from .audit import record
 from .records import add_checked, build_document, get_or_create_issuer
-from .statuses import refresh_document
+from .relations import RELATION_KINDS, ConfirmedRelation, link_relation, relation_row
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 2_000_000  # text kept for search; a longer body is cut, never refused
-RELATION_KINDS = {
-    "amends": "Sửa đổi, bổ sung",
-    "replaces": "Thay thế",
-    "repeals": "Bãi bỏ",
-    "suspends": "Ngưng hiệu lực",
-    "corrects": "Đính chính",
-    "guides": "Hướng dẫn",
-}
-DOCUMENT_KINDS = ("pdf", "docx", "doc")  # a main file; spreadsheets only come as annexes
 
 
 @dataclass
 class ReceiveResult:
     receipts: list[Receipt] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # shown name, Vietnamese reason
-
-
-def shown_name(raw: str | None) -> str:
-    """A file name fit to repeat in a message: control characters and folders dropped."""
-    name = "".join(ch for ch in (raw or "") if unicodedata.category(ch)[0] != "C")
-    return name.replace("\\", "/").rsplit("/", 1)[-1][:120] or "(không tên)"
-
-
-def check_filename(raw: str | None) -> str:
-    """The name as the sender gave it, refused when it tries to be a path or hides characters.
-    It is only ever shown and stored as text; the file system sees the SHA-256."""
-    name = unicodedata.normalize("NFC", raw or "").strip()
-    if not name:
-        raise IntakeError("Tệp không có tên.")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in name):
-        raise IntakeError("Tên tệp chứa ký tự điều khiển; hãy đổi tên tệp rồi gửi lại.")
-    if "/" in name or "\\" in name or name.startswith(".") or ".." in name:
-        raise IntakeError("Tên tệp không được chứa đường dẫn (“/”, “\\”, “..”) hoặc bắt đầu bằng "
-                          "dấu chấm; hãy đổi tên tệp rồi gửi lại.")
-    if len(name) > 255:
-        raise IntakeError("Tên tệp dài quá 255 ký tự.")
-    return name
-
-
-def check_file(filename: str | None, data: bytes) -> tuple[str, Kind]:
-    """Everything that can be checked at once: name, size, real type, a PDF that opens."""
-    name = check_filename(filename)
-    limit = current_app.config["MAX_FILE_BYTES"]
-    if len(data) > limit:
-        size = f"{limit / 1048576:g} MB" if limit >= 1048576 else f"{limit // 1024} KB"
-        raise IntakeError(f"Tệp lớn hơn giới hạn {size}.")
-    kind = sniff(data, name)
-    if kind.name == "pdf":
-        read_pdf(data)  # refuses a broken or password-protected PDF now, not in the job
-    return name, kind
 
 
 def receive(files: list[tuple[str | None, bytes]], *, together: bool = False,
@@ -100,7 +54,7 @@ def receive(files: list[tuple[str | None, bytes]], *, together: bool = False,
     checked: list[tuple[str, Kind, bytes]] = []
     for filename, data in files:
         try:
-            name, kind = check_file(filename, data)
+            name, kind = check_file(filename, data, current_app.config["MAX_FILE_BYTES"])
             checked.append((name, kind, data))
         except IntakeError as error:
             result.refused.append((shown_name(filename), str(error)))
@@ -267,51 +221,7 @@ def _concatenate(parts: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-# --- relations ------------------------------------------------------------------------------
-
-def relation_row(relation: ProposedRelation) -> dict:
-    target = find_target(relation.target_notation, relation.target_date)
-    return {"kind": relation.kind, "target_type": relation.target_type,
-            "target_notation": relation.target_notation, "target_date": relation.target_date,
-            "partial": relation.partial, "target_id": target.id if target else None}
-
-
-def _written_date(text: str) -> date | None:
-    try:
-        day, month, year = (int(part) for part in text.split("/"))
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def find_target(notation_text: str, written_date: str = "") -> Document | None:
-    """The archived document a citation names, when exactly one fits: notation key and year,
-    narrowed by the cited date, then by the province's organs (a citation without a place)."""
-    try:
-        notation = parse_notation(notation_text)
-    except NotationError:
-        return None
-    query = select(Document).where(Document.notation_key == notation.key,
-                                   Document.state != "withdrawn")
-    if notation.year:
-        query = query.where(Document.year == notation.year)
-    candidates = db.session.scalars(query).all()
-    cited = _written_date(written_date) if written_date else None
-    if len(candidates) > 1 and cited:
-        candidates = [d for d in candidates if d.issued == cited] or candidates
-    if len(candidates) > 1:
-        candidates = [d for d in candidates if d.issuer.level == "province"] or candidates
-    return candidates[0] if len(candidates) == 1 else None
-
-
 # --- registration ---------------------------------------------------------------------------
-
-class RegistrationSchema(DocumentFieldsSchema):
-    """The confirmed proposal: the document's fields plus its issuer."""
-
-    issuer = Text(required=True, validate=[_non_empty("Cơ quan ban hành"),
-                                           validate.Length(max=200)])
-
 
 class RegistrationError(ValueError):
     """Registration refused; ``messages`` maps field names to Vietnamese messages."""
@@ -319,14 +229,6 @@ class RegistrationError(ValueError):
     def __init__(self, messages: dict):
         super().__init__("; ".join(f"{k}: {v}" for k, v in messages.items()))
         self.messages = messages
-
-
-@dataclass
-class ConfirmedRelation:
-    kind: str
-    notation: str
-    target_date: str = ""
-    partial: bool = False
 
 
 def register(receipt: Receipt, form: dict, relations: list[ConfirmedRelation],
@@ -347,7 +249,7 @@ def register(receipt: Receipt, form: dict, relations: list[ConfirmedRelation],
     document = build_document(values, get_or_create_issuer(values["issuer"]))
     document.received_at = receipt.deadline_from  # the corrected copy's time, if one came
     document.body_text = receipt.text
-    document.state = "ready"
+    document.state = DocumentState.READY
     document.files = _document_files(receipt)
     add_checked(document)
     record("document.register", "document", document.id, actor=actor,
@@ -390,33 +292,6 @@ def _document_files(receipt: Receipt) -> list[DocumentFile]:
                                   media_type=KINDS[annex["kind"]].media_type,
                                   filename=annex["filename"]))
     return files
-
-
-def link_relation(document: Document, relation: ConfirmedRelation, actor: User | None) -> None:
-    """Record a confirmed relation; the target's validity follows from it (a repeal ends it
-    from this document's effective date: at once when that day has come, else on that day
-    through the daily refresh of statuses)."""
-    target = find_target(relation.notation, relation.target_date)
-    when = f" ngày {relation.target_date}" if relation.target_date else ""
-    link = DocumentRelation(source=document, kind=relation.kind, target=target,
-                            target_text=f"{relation.notation}{when}"[:255], confirmed=True,
-                            partial=relation.partial)
-    db.session.add(link)
-    if target is not None:
-        db.session.flush()
-        db.session.refresh(target, ["acted_on_by"])
-        refresh_document(target)
-
-
-@handler("apply_status")
-def apply_scheduled_status(job: Job, progress: Progress) -> None:
-    """Jobs queued by earlier releases for a relation's start day: today's status of the
-    target (the daily refresh now does this for every document)."""
-    target = db.session.get(Document, job.payload.get("document_id"))
-    if target is None:
-        raise JobFailed("Văn bản của lịch đổi tình trạng hiệu lực không còn.")
-    refresh_document(target)
-    db.session.commit()
 
 
 def discard(receipt: Receipt, actor: User | None = None) -> None:

@@ -24,7 +24,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Document, DuplicateFlag, Issuer
 from ..notation import parse_notation
-from ..schemas import ImportRecordSchema, first_error
+from ..schemas.records import ImportRecordSchema, first_error
 from ..validity import RECORDED_STATUSES
 from ..vocabulary import issuer_display_name, issuer_level
 from .audit import record

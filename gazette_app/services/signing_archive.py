@@ -23,7 +23,7 @@ from issues.signing_ltv import LtvError, SignatureState, add_archival_timestamp,
 
 from .. import clock
 from ..extensions import db
-from ..models import Issue
+from ..models import Issue, IssueState
 from ..storage import get_store
 from .audit import record
 from .signing_setup import configured_timestamper, configured_trust
@@ -56,7 +56,7 @@ def default_threshold(now: dt.datetime) -> dt.datetime:
 
 def signed_issues() -> Iterator[Issue]:
     yield from db.session.scalars(select(Issue).where(
-        Issue.state == "published", Issue.signed_pdf_sha256.is_not(None)).order_by(Issue.id))
+        Issue.state == IssueState.PUBLISHED, Issue.signed_pdf_sha256.is_not(None)).order_by(Issue.id))
 
 
 def restamp(issue: Issue) -> Restamped:

@@ -13,7 +13,16 @@ from sqlalchemy import func, select
 from .. import clock
 from ..extensions import db
 from ..formatting import vn_number
-from ..models import Document, Feedback, Issue, IssueEntry, Receipt, SearchLog
+from ..models import (
+    Document,
+    DocumentState,
+    Feedback,
+    Issue,
+    IssueEntry,
+    Receipt,
+    SearchLog,
+    published_issues,
+)
 from .lateness import IssuerLateness, by_issuer
 
 TOP = 10
@@ -106,7 +115,7 @@ def latest_quarter_with_data(today: date) -> tuple[int, int]:
     received = db.session.scalar(select(func.max(Document.received_at)).where(
         Document.received_at < _instant(today + timedelta(days=1))))
     issued = db.session.scalar(select(func.max(Issue.date)).where(
-        Issue.state == "published", Issue.date <= today))
+        published_issues(), Issue.date <= today))
     days = [d for d in (clock.local_day(received) if received else None, issued) if d]
     latest = max(days) if days else today
     return latest.year, (latest.month - 1) // 3 + 1
@@ -117,7 +126,7 @@ def build_report(start: date, end: date, label: str) -> Report:
     begin, finish = _instant(start), _instant(end)
     received = db.session.scalars(select(Document).where(
         Document.received_at >= begin, Document.received_at < finish,
-        Document.state != "withdrawn")).all()
+        Document.state != DocumentState.WITHDRAWN)).all()
     report.received = len(received)
     report.received_legal = sum(d.legal for d in received)
     report.received_by_issuer = Counter(d.issuer.name for d in received).most_common()
@@ -126,7 +135,7 @@ def build_report(start: date, end: date, label: str) -> Report:
     report.office_late = sum(row.office_late for row in report.lateness_by_issuer)
 
     entries = db.session.scalars(select(IssueEntry).join(Issue).where(
-        Issue.state == "published", Issue.date >= start, Issue.date < end)).all()
+        published_issues(), Issue.date >= start, Issue.date < end)).all()
     published = [e.document for e in entries]
     report.published = len(published)
     report.published_legal = sum(d.legal for d in published)
@@ -136,7 +145,7 @@ def build_report(start: date, end: date, label: str) -> Report:
         report.average_days_to_publication = sum(
             (e.issue.date - e.document.issued).days for e in entries) / len(entries)
     issues = db.session.scalars(select(Issue).where(
-        Issue.state == "published", Issue.date >= start, Issue.date < end)).all()
+        published_issues(), Issue.date >= start, Issue.date < end)).all()
     report.issues = len(issues)
     report.pages = sum(i.page_count or 0 for i in issues)
 

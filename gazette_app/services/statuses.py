@@ -23,7 +23,7 @@ from print_templates.dates import short_date
 from .. import clock
 from ..extensions import db
 from ..jobs import Progress, enqueue, handler
-from ..models import Document, DocumentRelation, Job
+from ..models import Document, DocumentRelation, DocumentState, Job
 from ..vocabulary import STATUS_LABELS
 from .audit import record
 
@@ -56,7 +56,7 @@ def refresh_all(day: date | None = None) -> int:
     moved, last_id = 0, 0
     while True:
         documents = db.session.scalars(
-            select(Document).where(Document.id > last_id, Document.state != "withdrawn")
+            select(Document).where(Document.id > last_id, Document.state != DocumentState.WITHDRAWN)
             .order_by(Document.id).limit(BATCH)
             .options(selectinload(Document.acted_on_by).selectinload(DocumentRelation.source))
         ).all()

@@ -24,11 +24,21 @@ from issues.volume import build_volume as build_volume_pdf
 from ..extensions import db
 from ..faults import checkpoint
 from ..jobs import JobFailed, Progress, enqueue, handler
-from ..models import Document, DocumentFile, Issue, Job, Receipt, User, Verification, Volume
+from ..masthead import current_masthead
+from ..models import (
+    Document,
+    DocumentFile,
+    Issue,
+    Job,
+    Receipt,
+    User,
+    Verification,
+    Volume,
+    published_issues,
+)
 from ..models.types import utcnow
 from ..storage import get_store, work_dir
 from .audit import record
-from .issues import masthead
 from .signing_archive import revision_problems
 
 QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
@@ -42,7 +52,7 @@ def quarter_issues(year: int, quarter: int) -> list[Issue]:
     """The quarter's published issues, in number order."""
     first, last = QUARTER_MONTHS[quarter]
     found = db.session.scalars(select(Issue).where(
-        Issue.state == "published", Issue.year == year,
+        published_issues(), Issue.year == year,
         Issue.date >= date(year, first, 1),
         Issue.date < (date(year, last + 1, 1) if last < 12 else date(year + 1, 1, 1)))).all()
     return sorted(found, key=lambda issue: issue.first_number)
@@ -104,7 +114,7 @@ def build_volume(year: int, quarter: int, *, double_sided: bool | None = None,
         progress(10, f"Đang ghép {len(spec.issues)} số Công báo")
     store = get_store()
     with work_dir("volume") as tmp:
-        built = build_volume_pdf(spec, masthead(), tmp / "volume.pdf")
+        built = build_volume_pdf(spec, current_masthead(), tmp / "volume.pdf")
         checkpoint("volume.built")
         if progress:
             progress(80, "Đang lưu tập và bản kê")

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..inputs import request_page
 from ..models import Feedback
 from ..services.feedback import answer
-from .views import bp
+from .blueprint import bp
 
 
 @bp.route("/feedback")
@@ -22,7 +22,7 @@ def feedback_list():
     return render_template("staff/feedback.html", page=page, waiting=waiting)
 
 
-@bp.route("/feedback/<int(max=2147483647):feedback_id>", methods=["GET", "POST"])
+@bp.route("/feedback/<int:feedback_id>", methods=["GET", "POST"])
 def feedback_item(feedback_id: int):
     item = db.session.get(Feedback, feedback_id)
     if item is None:

@@ -11,30 +11,18 @@ from .. import clock
 from ..auth.access import role_required
 from ..extensions import db
 from ..inputs import db_int
-from ..models import AuditEvent, Document, Issue, IssueNumber, Role
+from ..models import AuditEvent, Document, Issue, IssueNumber, IssueState, Role
 from ..services import issues as workflow
 from ..services.documents import UploadError, attach_pdf
 from ..services.freeze import DocumentFrozen
 from ..storage import send_stored
-from .views import bp
-
-
-def _issue_or_404(issue_id: int) -> Issue:
-    issue = db.session.get(Issue, issue_id)
-    if issue is None:
-        abort(404)
-    return issue
+from .blueprint import bp
+from .steps import run_step
 
 
 def _step(action, issue: Issue, success: str):
-    """Run one workflow step; a refusal is shown to the user, never a server error."""
-    try:
-        action()
-        flash(success, "success")
-    except workflow.IssueWorkflowError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    return redirect(url_for("staff.issue", issue_id=issue.id))
+    return run_step(action, workflow.IssueWorkflowError, success,
+                    url_for("staff.issue", issue_id=issue.id))
 
 
 @bp.route("/issues")
@@ -99,18 +87,18 @@ def _queue_filters() -> dict:
             "budget": current_app.config["ISSUE_PAGE_BUDGET"]}
 
 
-@bp.route("/issues/<int(max=2147483647):issue_id>")
+@bp.route("/issues/<int:issue_id>")
 def issue(issue_id: int):
-    issue = _issue_or_404(issue_id)
+    issue = db.get_or_404(Issue, issue_id)
     trail = db.session.scalars(select(AuditEvent).where(
         AuditEvent.object_type == "issue", AuditEvent.object_id == str(issue.id))
         .order_by(AuditEvent.id.desc())).all()
     return render_template("staff/issue.html", issue=issue, trail=trail)
 
 
-@bp.route("/issues/<int(max=2147483647):issue_id>/move", methods=["POST"])
+@bp.route("/issues/<int:issue_id>/move", methods=["POST"])
 def move_entry(issue_id: int):
-    issue = _issue_or_404(issue_id)
+    issue = db.get_or_404(Issue, issue_id)
     order = [e.document_id for e in issue.entries]
     document_id = request.form.get("document", type=db_int)
     if document_id not in order:
@@ -123,39 +111,39 @@ def move_entry(issue_id: int):
                  "Đã đổi thứ tự; cần dàn trang lại.")
 
 
-@bp.route("/issues/<int(max=2147483647):issue_id>/compose", methods=["POST"])
+@bp.route("/issues/<int:issue_id>/compose", methods=["POST"])
 def compose_issue(issue_id: int):
-    issue = _issue_or_404(issue_id)
+    issue = db.get_or_404(Issue, issue_id)
     return _step(lambda: workflow.compose(issue, current_user), issue,
                  "Đã dàn trang; xem bản PDF trước khi duyệt.")
 
 
-@bp.route("/issues/<int(max=2147483647):issue_id>/approve", methods=["POST"])
+@bp.route("/issues/<int:issue_id>/approve", methods=["POST"])
 @role_required(Role.APPROVER)
 def approve_issue(issue_id: int):
-    issue = _issue_or_404(issue_id)
+    issue = db.get_or_404(Issue, issue_id)
     return _step(lambda: workflow.approve(issue, current_user), issue, "Đã duyệt.")
 
 
-@bp.route("/issues/<int(max=2147483647):issue_id>/unapprove", methods=["POST"])
+@bp.route("/issues/<int:issue_id>/unapprove", methods=["POST"])
 @role_required(Role.APPROVER)
 def unapprove_issue(issue_id: int):
-    issue = _issue_or_404(issue_id)
+    issue = db.get_or_404(Issue, issue_id)
     reason = request.form.get("reason", "")
     return _step(lambda: workflow.return_to_draft(issue, current_user, reason), issue,
                  "Đã trả lại bản nháp.")
 
 
-@bp.route("/issues/<int(max=2147483647):issue_id>/publish", methods=["POST"])
+@bp.route("/issues/<int:issue_id>/publish", methods=["POST"])
 @role_required(Role.APPROVER)
 def publish_issue(issue_id: int):
-    issue = _issue_or_404(issue_id)
+    issue = db.get_or_404(Issue, issue_id)
     return _step(lambda: workflow.publish(issue, current_user), issue, "Đã phát hành.")
 
 
-@bp.route("/issues/<int(max=2147483647):issue_id>/<any(print, signed):edition>.pdf")
+@bp.route("/issues/<int:issue_id>/<any(print, signed):edition>.pdf")
 def issue_pdf(issue_id: int, edition: str):
-    issue = _issue_or_404(issue_id)
+    issue = db.get_or_404(Issue, issue_id)
     sha = issue.current_signed_sha256 if edition == "signed" else issue.pdf_sha256
     if not sha:
         abort(404)
@@ -163,10 +151,10 @@ def issue_pdf(issue_id: int, edition: str):
     name = f"cong-bao-{issue.year}-so-{'-'.join(map(str, issue.number_list))}{suffix}.pdf"
     return send_stored(sha, "application/pdf", name,
                        as_attachment=request.args.get("download") == "1",
-                       max_age=0 if issue.state != "published" else 3600)
+                       max_age=0 if issue.state != IssueState.PUBLISHED else 3600)
 
 
-@bp.route("/documents/<int(max=2147483647):document_id>/pdf", methods=["POST"])
+@bp.route("/documents/<int:document_id>/pdf", methods=["POST"])
 def upload_document_pdf(document_id: int):
     document = db.session.get(Document, document_id)
     if document is None:

@@ -9,7 +9,7 @@ from search_index.analysis import nfc
 from ..extensions import db
 from ..models import NewsItem
 from ..services.audit import record
-from .views import bp
+from .blueprint import bp
 
 
 @bp.route("/news", methods=["GET", "POST"])

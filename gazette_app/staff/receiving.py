@@ -10,21 +10,14 @@ from ..extensions import db
 from ..inputs import bounded_count
 from ..jobs import wake
 from ..models import Document, Receipt
-from ..services import receiving
+from ..services import receiving, relations
 from ..services.deadlines import due_date
 from ..services.issuer_notices import CHANNELS
 from ..storage import send_stored
-from .views import bp
+from .blueprint import bp
 
 MAX_RELATION_ROWS = 1000  # rows of relations one registration may carry (the form: a few dozen)
 MANUAL_RELATIONS = 2  # empty rows for relations the extractor missed
-
-
-def receipt_or_404(receipt_id: int) -> Receipt:
-    receipt = db.session.get(Receipt, receipt_id)
-    if receipt is None:
-        abort(404)
-    return receipt
 
 
 @bp.route("/receive", methods=["GET", "POST"])
@@ -50,9 +43,9 @@ def receive():
     return render_template("staff/receive.html", recent=recent, busy=busy, due_date=due_date)
 
 
-@bp.route("/receipts/<int(max=2147483647):receipt_id>")
+@bp.route("/receipts/<int:receipt_id>")
 def receipt(receipt_id: int):
-    item = receipt_or_404(receipt_id)
+    item = db.get_or_404(Receipt, receipt_id)
     return _receipt_page(item, item.proposal, {})
 
 
@@ -60,29 +53,29 @@ def _receipt_page(item: Receipt, form: dict, errors: dict, status: int = 200):
     targets = {row["target_id"]: db.session.get(Document, row["target_id"])
                for row in item.relations if row.get("target_id")}
     return render_template("staff/receipt.html", receipt=item, form=form, errors=errors,
-                           targets=targets, kinds=receiving.RELATION_KINDS,
+                           targets=targets, kinds=relations.RELATION_KINDS,
                            manual_rows=MANUAL_RELATIONS, due=due_date(item.deadline_from),
                            channels=CHANNELS), status
 
 
-@bp.route("/receipts/<int(max=2147483647):receipt_id>/progress")
+@bp.route("/receipts/<int:receipt_id>/progress")
 def receipt_progress(receipt_id: int):
-    item = receipt_or_404(receipt_id)
+    item = db.get_or_404(Receipt, receipt_id)
     job = item.job
     return jsonify(state=item.state, label=item.state_label,
                    progress=job.progress if job else 0, step=job.step if job else "")
 
 
-@bp.route("/receipts/<int(max=2147483647):receipt_id>/pdf")
+@bp.route("/receipts/<int:receipt_id>/pdf")
 def receipt_pdf(receipt_id: int):
-    item = receipt_or_404(receipt_id)
+    item = db.get_or_404(Receipt, receipt_id)
     if not item.pdf_sha256:
         abort(404)
     return send_stored(item.pdf_sha256, "application/pdf", f"tiep-nhan-{item.id}.pdf",
                        max_age=0)
 
 
-def _confirmed_relations(form) -> list[receiving.ConfirmedRelation]:
+def _confirmed_relations(form) -> list[relations.ConfirmedRelation]:
     """Rows "rel-N-*" of the form; a row counts when ticked (proposed) or filled (manual)."""
     rows = []
     for index in range(bounded_count(form.get("relation_rows"), MAX_RELATION_ROWS)):
@@ -90,15 +83,15 @@ def _confirmed_relations(form) -> list[receiving.ConfirmedRelation]:
         notation = form.get(prefix + "notation", "").strip()
         if not notation or form.get(prefix + "confirm") != "1":
             continue
-        rows.append(receiving.ConfirmedRelation(
+        rows.append(relations.ConfirmedRelation(
             form.get(prefix + "kind", ""), notation, form.get(prefix + "date", "").strip(),
             form.get(prefix + "partial") == "1"))
     return rows
 
 
-@bp.route("/receipts/<int(max=2147483647):receipt_id>/register", methods=["POST"])
+@bp.route("/receipts/<int:receipt_id>/register", methods=["POST"])
 def register_receipt(receipt_id: int):
-    item = receipt_or_404(receipt_id)
+    item = db.get_or_404(Receipt, receipt_id)
     form = request.form.to_dict()
     try:
         relations = _confirmed_relations(request.form)
@@ -114,9 +107,9 @@ def register_receipt(receipt_id: int):
     return redirect(url_for(".document", document_id=document.id))
 
 
-@bp.route("/receipts/<int(max=2147483647):receipt_id>/discard", methods=["POST"])
+@bp.route("/receipts/<int:receipt_id>/discard", methods=["POST"])
 def discard_receipt(receipt_id: int):
-    item = receipt_or_404(receipt_id)
+    item = db.get_or_404(Receipt, receipt_id)
     try:
         receiving.discard(item, current_user._get_current_object())
         flash("Đã huỷ hồ sơ tiếp nhận.", "success")

@@ -12,7 +12,7 @@ from .. import clock
 from ..csv_export import csv_text
 from ..services.statistics import build_report, latest_quarter_with_data, quarter_bounds
 from ..storage import work_dir
-from .views import bp
+from .blueprint import bp
 
 QUARTERS = ("I", "II", "III", "IV")
 

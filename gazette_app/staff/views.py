@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
@@ -15,18 +15,16 @@ from .. import clock
 from ..auth.access import require_role, role_required
 from ..extensions import db
 from ..inputs import optional_int, request_page
-from ..models import AuditEvent, Document, DuplicateFlag, Issue, Issuer, Role, User
-from ..models.document import DOCUMENT_STATES
-from ..models.issue import ISSUE_STATES
-from ..schemas import DocumentFieldsSchema
+from ..models import AuditEvent, Document, DocumentState, DuplicateFlag, Issue, Issuer, Role, User
+from ..models.states import DOCUMENT_STATES, ISSUE_STATES
+from ..schemas.records import DocumentFieldsSchema
 from ..services import documents as document_service
 from ..services.deadlines import deadline_board
 from ..services.freeze import DocumentFrozen, freeze_reason
 from ..services.lateness import by_issuer as lateness_by_issuer
 from ..services.users import AccountError, create_user, update_user
 from ..vocabulary import AUDIT_ACTIONS, AUDIT_FIELDS, STATUS_LABELS
-
-bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+from .blueprint import bp
 
 
 @bp.app_template_global()
@@ -109,7 +107,7 @@ def dashboard():
     board = deadline_board()
     today = clock.today()
     this_year = db.session.scalars(select(Document).where(
-        Document.state != "withdrawn", Document.received_at >= clock.start_of_day(
+        Document.state != DocumentState.WITHDRAWN, Document.received_at >= clock.start_of_day(
             date(today.year, 1, 1)))).all()
     late = lateness_by_issuer(this_year, today)
     return render_template("staff/dashboard.html", by_state=by_state, flagged=flagged,
@@ -159,16 +157,9 @@ def documents():
                            doc_types=doc_types, years=years, statuses=STATUS_LABELS)
 
 
-def _document_or_404(document_id: int) -> Document:
-    document = db.session.get(Document, document_id)
-    if document is None:
-        abort(404)
-    return document
-
-
-@bp.route("/documents/<int(max=2147483647):document_id>")
+@bp.route("/documents/<int:document_id>")
 def document(document_id: int):
-    doc = _document_or_404(document_id)
+    doc = db.get_or_404(Document, document_id)
     flags = db.session.scalars(select(DuplicateFlag).where(or_(
         DuplicateFlag.document_id == doc.id, DuplicateFlag.candidate_id == doc.id))).all()
     trail = db.session.scalars(select(AuditEvent).where(
@@ -178,9 +169,9 @@ def document(document_id: int):
                            statuses=STATUS_LABELS, errors={})
 
 
-@bp.route("/documents/<int(max=2147483647):document_id>/edit", methods=["POST"])
+@bp.route("/documents/<int:document_id>/edit", methods=["POST"])
 def edit_document(document_id: int):
-    doc = _document_or_404(document_id)
+    doc = db.get_or_404(Document, document_id)
     reason = freeze_reason(db.session, doc)
     if reason:
         flash(reason, "error")
@@ -196,7 +187,7 @@ def edit_document(document_id: int):
     return redirect(url_for(".document", document_id=doc.id))
 
 
-@bp.route("/flags/<int(max=2147483647):flag_id>/resolve", methods=["POST"])
+@bp.route("/flags/<int:flag_id>/resolve", methods=["POST"])
 def resolve_flag(flag_id: int):
     flag = db.session.get(DuplicateFlag, flag_id)
     if flag is None:
@@ -240,7 +231,7 @@ def users():
     return render_template("staff/users.html", accounts=accounts, roles=list(Role))
 
 
-@bp.route("/users/<int(max=2147483647):user_id>", methods=["POST"])
+@bp.route("/users/<int:user_id>", methods=["POST"])
 @role_required(Role.ADMIN)
 def update_account(user_id: int):
     user = db.session.get(User, user_id)

@@ -10,15 +10,15 @@ from sqlalchemy import select
 from ..extensions import db
 from ..inputs import db_int
 from ..jobs import enqueue, wake
-from ..models import Issue, Job, Volume
+from ..models import Issue, Job, Volume, published_issues
 from ..services.volumes import last_verification, quarter_of, queue_build
-from .views import bp
+from .blueprint import bp
 
 
 @bp.route("/volumes")
 def volumes():
     quarters: dict[tuple[int, int], list[Issue]] = defaultdict(list)
-    for issue in db.session.scalars(select(Issue).where(Issue.state == "published")
+    for issue in db.session.scalars(select(Issue).where(published_issues())
                                     .order_by(Issue.date, Issue.id)):
         quarters[(issue.year, quarter_of(issue.date))].append(issue)
     built = {(v.year, v.quarter): v for v in db.session.scalars(select(Volume))}

@@ -1,8 +1,8 @@
 """Staff compose, approve and publish an issue in a real browser."""
 import pytest
 
-from tests.conftest import PASSWORDS
-from tests.test_issue_workflow import ISSUE_DATE, _load
+from tests.support.records import ISSUE_DATE, load_documents
+from tests.support.web import PASSWORDS
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,7 @@ def _login(page, base, username, role):
 
 def test_compose_approve_publish_in_the_browser(app, tmp_path, live_server, browser,
                                                 screenshot_dir):
-    _load(app, tmp_path, 5)
+    load_documents(app, tmp_path, 5)
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     _login(page, live_server, "lan", "editor")
     page.click("text=Số Công báo")

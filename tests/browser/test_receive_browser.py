@@ -3,8 +3,8 @@ with the embedded background worker of the served app."""
 import pytest
 
 from gazette_app.services.users import create_user
-from tests.conftest import PASSWORDS
-from tests.test_receiving import _pdf
+from tests.support.receiving import document_pdf
+from tests.support.web import PASSWORDS
 
 pytestmark = pytest.mark.slow
 
@@ -25,8 +25,8 @@ def test_drop_a_pdf_watch_it_processed_and_register_it(app, tmp_path, live_serve
     app.config["JOB_POLL_SECONDS"] = 0.5
     with app.app_context():
         create_user("lan", PASSWORDS["editor"], "editor", "Cán bộ Lan")
-    pdf = _pdf(tmp_path, "57/2026/QĐ-UBND", "Quy định giá dịch vụ sử dụng đò, phà trên địa bàn "
-                                             "tỉnh")
+    pdf = document_pdf(tmp_path, "57/2026/QĐ-UBND",
+                       "Quy định giá dịch vụ sử dụng đò, phà trên địa bàn tỉnh")
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(f"{live_server}/login")
     page.fill("#username", "lan")

@@ -1,14 +1,14 @@
 """A citizen searches without accents on a phone, with JavaScript off."""
 import pytest
 
-from tests.test_search_app import _load_demo
+from tests.support.records import load_public_demo_records
 
 pytestmark = pytest.mark.slow
 
 
 def test_unaccented_search_on_a_phone_without_javascript(app, live_server, browser,
                                                          screenshot_dir):
-    _load_demo(app)
+    load_public_demo_records(app)
     context = browser.new_context(java_script_enabled=False,
                                   viewport={"width": 390, "height": 900})
     page = context.new_page()

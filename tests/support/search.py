@@ -9,9 +9,10 @@ from pathlib import Path
 from gazette_app.vocabulary import issuer_display_name, status_code
 from search_index.analysis import slugify
 from search_index.model import SearchDocument
-from tests.conftest import DEMO_RECORDS, postgres_database
+from tests.support.databases import postgres_database
+from tests.support.paths import DEMO_RECORDS
 
-RELEVANCE = Path(__file__).parent / "data" / "search_relevance.json"
+RELEVANCE = Path(__file__).resolve().parents[1] / "data" / "search_relevance.json"
 BODIES = {  # a few documents get a body, for body search and snippets
     "1503/QĐ-UBND": "Điều 1. Phê duyệt điều chỉnh quy trình vận hành. Điều 2. Mực nước dâng "
                     "bình thường của hồ chứa là 1.020 mét; lưu lượng xả qua đập tràn được "

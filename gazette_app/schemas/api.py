@@ -9,9 +9,10 @@ from marshmallow import Schema, fields
 
 from search_index.analysis import slugify
 
+from ..public_record import citation, document_url, public_relations
 from ..security import absolute_url, public_url_for
 from ..signature_words import signature_summary
-from ..vocabulary import STATUS_LABELS, document_title
+from ..vocabulary import RELATION_LABELS, STATUS_LABELS, document_title
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -26,7 +27,6 @@ def ref(name: str) -> dict:
 
 def relation_view(relation, document, public_ids: set[int]) -> dict:
     """A relation seen from ``document``: which way, its label, the other document."""
-    from ..public.documents import RELATION_LABELS, document_url
     outgoing = relation.source_id == document.id
     other = relation.target if outgoing else relation.source
     other_id = other.id if other is not None else None
@@ -113,7 +113,6 @@ class DocumentSchema(Schema):
             if pdf else None
 
     def _publication(self, document):
-        from ..public.documents import citation
         entry = document.published_entry
         if entry is None:
             return None
@@ -125,7 +124,6 @@ class DocumentSchema(Schema):
                            number=entry.issue.first_number)})
 
     def _relations(self, document):
-        from ..public.documents import public_relations
         relations, public_ids = public_relations(document)
         return RelationSchema(many=True).dump(
             [relation_view(r, document, public_ids) for r in relations])

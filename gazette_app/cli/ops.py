@@ -1,13 +1,19 @@
-"""Command line of operations: ``backup``, ``restore`` and ``recover``."""
+"""Command line of operations: backup, restore, recover, reindex, search-sync."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
-from .recovery import recover
-from .services.backup import BackupError, backup, restore
+from ..extensions import db
+from ..models import Document, public_documents
+from ..recovery import recover
+from ..search import drain, reindex
+from ..services.backup import BackupError, backup, restore
 
 
 @click.command("backup")
@@ -59,4 +65,23 @@ def recover_command(temporary_age: float, move_orphans: bool) -> None:
         click.echo(line)
 
 
-COMMANDS = (backup_command, restore_command, recover_command)
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the database."""
+    total = cast(int, db.session.scalar(select(func.count()).select_from(Document)
+                                        .where(public_documents())))
+    with click.progressbar(length=total, label="reindex", show_pos=True) as bar:
+        indexed = reindex(progress=bar.update)
+    click.echo(f"indexed {indexed} documents with {current_app.config['SEARCH_BACKEND']}")
+
+
+@click.command("search-sync")
+@with_appcontext
+def search_sync_command() -> None:
+    """Apply index work left in the outbox (after a crash); normally done after each commit."""
+    click.echo(f"index updated for {drain()} documents")
+
+
+COMMANDS = (backup_command, restore_command, recover_command, reindex_command,
+            search_sync_command)

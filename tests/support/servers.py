@@ -12,9 +12,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import PASSWORDS
+from tests.support.paths import ROOT
+from tests.support.web import PASSWORDS
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 

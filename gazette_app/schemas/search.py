@@ -1,15 +1,21 @@
-"""Search arguments from a URL, validated the same way for the public page and the API."""
+"""The search in both directions: its arguments from a URL, validated the same way for the
+public page and the API, and the result the API sends (``SearchResultSchema``, which the
+OpenAPI document also describes, so the JSON and its documentation cannot drift apart)."""
 from __future__ import annotations
 
 import re
 from datetime import date
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
 
+from search_index.analysis import slugify
 from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS, SearchQuery
 
-from .schemas import Text
-from .vocabulary import STATUS_LABELS
+from ..extensions import db
+from ..models import Document, Issuer
+from ..vocabulary import STATUS_LABELS
+from .records import Text
 
 
 class SearchArgsSchema(Schema):
@@ -76,12 +82,8 @@ def resolve_codes(values: dict) -> tuple[dict, dict[str, dict]]:
     exist), ``doc_type=quyet-dinh`` becomes the type's name. Returns the values and, per facet,
     the code of each value the index answers (names -> codes), for the facets' ``code``.
     Raises ValidationError naming the field for a code nobody uses."""
-    from sqlalchemy import select
 
-    from search_index.analysis import slugify
 
-    from .extensions import db
-    from .models import Document, Issuer
     issuers = dict(db.session.execute(select(Issuer.name, Issuer.code)).all())
     types = {name: slugify(name) for name in db.session.scalars(
         select(Document.doc_type).distinct())}
@@ -109,3 +111,67 @@ def to_query(values: dict) -> SearchQuery:
                        date_from=values["date_from"], date_to=values["date_to"],
                        year=values["year"], issue=values["issue"], sort=values["sort"],
                        page=values["page"], size=values["size"])
+
+
+# --- the result, as /api/v1/search sends it ----------------------------------------------------
+
+URI = {"type": "string", "format": "uri"}
+
+
+class FacetSchema(Schema):
+    code = fields.String(metadata={"description": "pass it back as the filter's value"})
+    label = fields.String()
+    count = fields.Integer()
+
+
+class FacetsSchema(Schema):
+    issuer = fields.List(fields.Nested(FacetSchema))
+    doc_type = fields.List(fields.Nested(FacetSchema))
+    year = fields.List(fields.Nested(FacetSchema))
+    status = fields.List(fields.Nested(FacetSchema))
+
+
+class HitPublicationSchema(Schema):
+    """Where a hit was published (read from a ``public_record.HitView``)."""
+    issue = fields.String(attribute="issue_label", metadata={"example": "Số 12/2026"})
+    year = fields.Integer(attribute="issue_year")
+    number = fields.Integer(attribute="issue_number")
+    page = fields.Integer(allow_none=True)
+    label = fields.String(attribute="publication",
+                          metadata={"example": "Công báo Số 12/2026, tr. 23"})
+    url = fields.String(attribute="issue_url", metadata=URI)
+
+
+class HitSchema(Schema):
+    """One search hit (a ``public_record.HitView``): the index's hit and what the database
+    says of it today."""
+    id = fields.Integer(attribute="hit.id")
+    title = fields.String(metadata={"example": "Nghị quyết số 21/NQ-HĐND của HĐND xã Chiềng Hặc"})
+    notation = fields.String(attribute="hit.notation")
+    issuer = fields.String(attribute="hit.issuer")
+    issuer_code = fields.String(attribute="hit.issuer_code")
+    doc_type = fields.String(attribute="hit.doc_type")
+    type_name = fields.String()
+    issued = fields.Date(attribute="hit.issued")
+    abstract = fields.String(attribute="hit.abstract")
+    status = fields.String(metadata={"enum": list(STATUS_LABELS)})
+    status_label = fields.String()
+    legal = fields.Boolean(attribute="hit.legal")
+    highlights = fields.Dict(keys=fields.String(), values=fields.String(),
+                             attribute="hit.highlights")
+    url = fields.String(metadata={**URI, "description": "the readable URL"})
+    publication = fields.Function(
+        lambda view: HitPublicationSchema().dump(view) if view.issue_label else None,
+        metadata={"allOf": [{"$ref": "#/components/schemas/HitPublication"}],
+                  "nullable": True})
+
+
+class SearchResultSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    size = fields.Integer()
+    pages = fields.Integer()
+    suggestion = fields.String(allow_none=True)
+    relaxed = fields.Boolean()
+    results = fields.List(fields.Nested(HitSchema))
+    facets = fields.Nested(FacetsSchema)

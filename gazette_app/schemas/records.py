@@ -9,8 +9,8 @@ from marshmallow.types import ErrorMessages
 
 from search_index.analysis import nfc
 
-from .notation import NotationError, parse_notation
-from .vocabulary import STATUS_LABELS, status_code
+from ..notation import NotationError, parse_notation
+from ..vocabulary import STATUS_LABELS, status_code
 
 REQUIRED: ErrorMessages = {"required": "Thiếu trường bắt buộc.",
                            "null": "Trường này không được để trống."}
@@ -57,7 +57,7 @@ class Status(Text):
         return code
 
 
-def _non_empty(label: str) -> validate.Length:
+def non_empty(label: str) -> validate.Length:
     return validate.Length(min=1, error=f"{label} không được để trống.")
 
 
@@ -68,9 +68,9 @@ class DocumentFieldsSchema(Schema):
         unknown = EXCLUDE
 
     number = Notation(required=True, error_messages=REQUIRED)
-    doc_type = Text(required=True, validate=[_non_empty("Loại văn bản"), validate.Length(max=120)],
+    doc_type = Text(required=True, validate=[non_empty("Loại văn bản"), validate.Length(max=120)],
                     error_messages=REQUIRED)
-    abstract = Text(required=True, validate=[_non_empty("Trích yếu"), validate.Length(max=4000)],
+    abstract = Text(required=True, validate=[non_empty("Trích yếu"), validate.Length(max=4000)],
                     error_messages=REQUIRED)
     signer = Text(load_default="", allow_none=True, validate=validate.Length(max=200))
     issued = fields.Date(required=True, error_messages=BAD_DATE)
@@ -95,7 +95,7 @@ class DocumentFieldsSchema(Schema):
 class ImportRecordSchema(DocumentFieldsSchema):
     """One line of a records feed (the format of the Sơn La JSONL export)."""
 
-    issuer = Text(required=True, validate=[_non_empty("Cơ quan ban hành"),
+    issuer = Text(required=True, validate=[non_empty("Cơ quan ban hành"),
                                            validate.Length(max=200)], error_messages=REQUIRED)
     files = fields.List(Text(), load_default=list, allow_none=True)
     source_url = Text(load_default="", allow_none=True, validate=validate.Length(max=2000))

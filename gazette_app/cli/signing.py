@@ -8,8 +8,8 @@ from flask.cli import with_appcontext
 
 from issues.signing import SigningError
 
-from . import clock
-from .services.signing_archive import (
+from .. import clock
+from ..services.signing_archive import (
     default_threshold,
     is_due,
     restamp,

@@ -14,7 +14,7 @@ from gazette_app.notation import parse_notation
 from gazette_app.vocabulary import issuer_display_name
 from issues.model import IssueDocument
 from print_templates import SERIF, register_fonts
-from tests.conftest import DEMO_RECORDS
+from tests.support.paths import DEMO_RECORDS
 
 # Notations chosen for variety: both parts, province, Standing Committee, chairman, communes.
 SAMPLE = ["09/2026/NQ-HĐND", "47/2026/QĐ-UBND", "40/2026/QĐ-UBND", "18/NQ-HĐND",

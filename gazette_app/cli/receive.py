@@ -2,6 +2,7 @@
 that runs background jobs when the app's processes do not (``GAZETTE_JOB_RUNNER=manual``)."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import cast
 
@@ -10,12 +11,12 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from werkzeug.local import LocalProxy
 
-from . import jobs
-from .cli_issues import _user
-from .extensions import db
-from .models import Job, Receipt
-from .recovery import recover_at_start
-from .services import receiving
+from .. import jobs
+from ..extensions import db
+from ..models import Job, Receipt
+from ..recovery import recover_at_start
+from ..services import receiving, relations
+from .common import acting_user
 
 
 @click.command("receive")
@@ -31,7 +32,7 @@ from .services import receiving
 def receive_command(paths: tuple[Path, ...], together: bool, register_now: bool,
                     username: str | None) -> None:
     """Receive document files: store, convert, OCR, extract text, propose metadata."""
-    actor = _user(username)
+    actor = acting_user(username)
     files: list[tuple[str | None, bytes]] = [(path.name, path.read_bytes()) for path in paths]
     result = receiving.receive(files, together=together, actor=actor, channel="cli")
     failed = bool(result.refused)
@@ -62,7 +63,7 @@ def _report(receipt, register_now: bool, actor) -> bool:
     if not register_now:
         click.echo(f"  confirm at /staff/receipts/{receipt.id}")
         return True
-    relations = [receiving.ConfirmedRelation(r["kind"], r["target_notation"], r["target_date"],
+    relations = [relations.ConfirmedRelation(r["kind"], r["target_notation"], r["target_date"],
                                              r["partial"]) for r in receipt.relations]
     try:
         document = receiving.register(receipt, receipt.proposal, relations, actor)
@@ -78,7 +79,6 @@ def _report(receipt, register_now: bool, actor) -> bool:
 @with_appcontext
 def worker_command(once: bool) -> None:
     """Run background jobs (receiving, scheduled status changes) until stopped."""
-    import threading
     recover_at_start()
     app, idle = cast("LocalProxy[Flask]", current_app)._get_current_object(), threading.Event()
     while True:

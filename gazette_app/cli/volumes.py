@@ -10,9 +10,9 @@ from flask.cli import with_appcontext
 
 from issues.volume import VolumeError
 
-from .cli_issues import _user
-from .services.volumes import build_volume, verify
-from .storage import get_store
+from ..services.volumes import build_volume, verify
+from ..storage import get_store
+from .common import acting_user
 
 
 @click.command("build-volume")
@@ -28,7 +28,7 @@ def build_volume_command(year: int, quarter: int, out: Path | None, single_sided
     """Bind the quarter's published issues into one archival volume with its manifest."""
     try:
         result = build_volume(year, quarter, double_sided=False if single_sided else None,
-                              actor=_user(username))
+                              actor=acting_user(username))
     except VolumeError as error:
         raise click.ClickException(str(error)) from None
     volume = result.volume

@@ -13,22 +13,18 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Document, Issue, User
-from .models.types import utcnow
-from .services import issues as workflow
-from .services.documents import UploadError, attach_pdf
-from .services.freeze import DocumentFrozen
-from .storage import get_store
+from issues.archival import check_archival, make_archival
 
-
-def _user(username: str | None) -> User | None:
-    if not username:
-        return None
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"no user {username!r}")
-    return user
+from ..extensions import db
+from ..models import Document, DocumentState, Issue
+from ..models.types import utcnow
+from ..notation import NotationError, parse_notation
+from ..services import issues as workflow
+from ..services.documents import UploadError, attach_pdf
+from ..services.freeze import DocumentFrozen
+from ..services.signing import ensure_demo_certificate
+from ..storage import get_store
+from .common import acting_user
 
 
 def _document(reference: str) -> Document:
@@ -38,13 +34,12 @@ def _document(reference: str) -> Document:
         if document is None:
             raise click.ClickException(f"no document with id {reference}")
         return document
-    from .notation import NotationError, parse_notation
     try:
         key = parse_notation(reference).key
     except NotationError as error:
         raise click.ClickException(str(error)) from None
     found = list(db.session.scalars(select(Document).where(
-        Document.notation_key == key, Document.state != "withdrawn")))
+        Document.notation_key == key, Document.state != DocumentState.WITHDRAWN)))
     if len(found) != 1:
         ids = ", ".join(f"{d.id} ({d.issuer.name})" for d in found) or "none"
         raise click.ClickException(f"{reference}: {len(found)} documents match ({ids}); "
@@ -77,7 +72,7 @@ def _numbers(text: str) -> list[int]:
 def compose_issue_command(year, numbers, issue_date, username, gap_reason, documents):
     """Create a draft issue and compose its preview PDF. Without DOCUMENT ids or notations,
     every ready document issued by the date is taken."""
-    actor = _user(username)
+    actor = acting_user(username)
     ids = [_document(ref).id for ref in documents] if documents else None
     try:
         issue = workflow.create_issue(year, _numbers(numbers), issue_date.date(), ids, actor,
@@ -102,7 +97,7 @@ def approve_issue_command(year, number, username):
     """Approve a composed issue (the approver must not be its composer)."""
     issue = _issue(year, number)
     try:
-        workflow.approve(issue, _user(username))
+        workflow.approve(issue, acting_user(username))
     except workflow.IssueWorkflowError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"approved {issue.label}/{year}")
@@ -118,7 +113,7 @@ def unapprove_issue_command(year, number, username, reason):
     """Return an approved issue to draft so that it and its documents can change again."""
     issue = _issue(year, number)
     try:
-        workflow.return_to_draft(issue, _user(username), reason)
+        workflow.return_to_draft(issue, acting_user(username), reason)
     except workflow.IssueWorkflowError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"returned {issue.label}/{year} to draft")
@@ -133,7 +128,7 @@ def publish_issue_command(year, number, username):
     """Publish an approved issue: freeze it and mark its documents published."""
     issue = _issue(year, number)
     try:
-        workflow.publish(issue, _user(username))
+        workflow.publish(issue, acting_user(username))
     except workflow.IssueWorkflowError as error:
         raise click.ClickException(str(error)) from None
     issue = _issue(year, number)
@@ -156,7 +151,6 @@ def issue_pdf_command(year, number, out, signed, archival):
     if not sha:
         raise click.ClickException("this issue has no such PDF yet")
     if archival:
-        from issues.archival import check_archival, make_archival
         make_archival(get_store().path(sha), out, utcnow())
         problems = check_archival(out)
         for problem in problems:
@@ -187,7 +181,6 @@ def attach_pdf_command(document, path):
 def demo_certificate_command():
     """Create the instance's demo signing certificate (once), so the demo's e-editions are
     signed; its name says it has no legal value. Not used in production."""
-    from .services.signing import ensure_demo_certificate
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("GAZETTE_PRODUCTION is set: configure the province's "
                                    "certificate (GAZETTE_SIGNING_PKCS12) instead")

@@ -1,0 +1,13 @@
+"""What several test modules share, apart from pytest's fixtures (those stay in conftest.py):
+builders of real files and records, the staff's login through the real form, servers started
+as processes, the throwaway databases. Modules mirror what they build for:
+
+- ``web``: CSRF tokens, staff passwords and ``AuthActions`` (login through the form)
+- ``records``: the demo's records file, sample documents imported with their PDFs, staff
+  accounts, an approved issue
+- ``databases``: a fresh PostgreSQL database per test, the test Redis
+- ``issues``, ``intake``, ``search``: document PDFs, office files and scans, search corpora
+- ``receiving``: uploads through the receiving page and the proposal form
+- ``servers``: the app under gunicorn or flask, a cookie-keeping client
+- ``import_graph``: the project's import graph, read from the source
+"""
