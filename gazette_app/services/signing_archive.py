@@ -56,7 +56,8 @@ def default_threshold(now: dt.datetime) -> dt.datetime:
 
 def signed_issues() -> Iterator[Issue]:
     yield from db.session.scalars(select(Issue).where(
-        Issue.state == IssueState.PUBLISHED, Issue.signed_pdf_sha256.is_not(None)).order_by(Issue.id))
+        Issue.state == IssueState.PUBLISHED, Issue.signed_pdf_sha256.is_not(None))
+        .order_by(Issue.id))
 
 
 def restamp(issue: Issue) -> Restamped:
