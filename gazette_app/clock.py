@@ -48,6 +48,12 @@ def now() -> datetime:
     return moment if moment is not None else datetime.now(UTC)
 
 
+def wall_now() -> datetime:
+    """The real current moment, even while the demo replays: a signature, its timestamp (the
+    TSA signs real time) and the certificates' validity are checked against it."""
+    return datetime.now(UTC)
+
+
 @contextmanager
 def replaying(moment: datetime) -> Iterator[None]:
     """Run the block as if it were ``moment`` (this thread only): the demo replays a year of

@@ -238,6 +238,18 @@ SETTINGS: tuple[Setting, ...] = (
     # run by `make run`) signs when no certificate is configured.
     Setting("GAZETTE_PRODUCTION", "PRODUCTION", "false", yes_no),
     Setting("GAZETTE_ALLOW_UNSIGNED", "SIGNING_ALLOW_UNSIGNED", "false", yes_no),
+    # Long-term validity (PAdES B-LT/B-LTA), a key in a token (PKCS#11) and re-stamping:
+    # see services/signing_setup.py and the README's table. The PIN comes from the environment.
+    *(Setting(name, name, "") for name in (
+        "GAZETTE_SIGNING_TSA_URL", "GAZETTE_SIGNING_TRUST_ROOTS",
+        "GAZETTE_SIGNING_PKCS11_MODULE", "GAZETTE_SIGNING_PKCS11_TOKEN",
+        "GAZETTE_SIGNING_PKCS11_KEY", "GAZETTE_SIGNING_PKCS11_CERT",
+        "GAZETTE_SIGNING_PKCS11_PIN")),
+    Setting("GAZETTE_SIGNING_LTA", "SIGNING_LTA", "true", yes_no),
+    Setting("GAZETTE_RETIMESTAMP_AGE_DAYS", "RETIMESTAMP_AGE_DAYS", "730",
+            whole_number(1, 36_500)),
+    Setting("GAZETTE_RETIMESTAMP_MARGIN_DAYS", "RETIMESTAMP_MARGIN_DAYS", "365",
+            whole_number(0, 36_500)),
 )
 
 # Settings of Flask and its extensions that are not the operator's to change.

@@ -1,5 +1,5 @@
 """The electronic edition (Circular 02/2025/TT-VPCP): the issue PDF with the documents' source
-files (.doc, .docx, .xls, .xlsx) attached, signed as PAdES with a certificate from a PKCS#12 file.
+files (.doc, .docx, .xls, .xlsx) attached, signed as PAdES B-LT/B-LTA by issues/signing_ltv.py.
 """
 from __future__ import annotations
 
@@ -21,31 +21,15 @@ class SigningError(RuntimeError):
     """Signing could not be done; the message is Vietnamese, for the user."""
 
 
-def sign_edition(pdf_path: Path, attachments: list[Attachment], pkcs12_path: Path,
-                 passphrase: str, *, reason: str, location: str) -> bytes:
-    """The signed e-edition as bytes."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-
+def with_attachments(pdf_path: Path, attachments: list[Attachment]) -> bytes:
+    """The issue PDF with the documents' source files embedded, ready to be signed
+    (issues/signing_ltv.py signs it)."""
     writer = PdfWriter(clone_from=str(pdf_path))
     for attachment in attachments:
         writer.add_attachment(attachment.name, attachment.data)
     unsigned = BytesIO()
     writer.write(unsigned)
-    unsigned.seek(0)
-    try:
-        signer = signers.SimpleSigner.load_pkcs12(
-            pfx_file=str(pkcs12_path), passphrase=passphrase.encode() if passphrase else None)
-    except (OSError, ValueError) as error:
-        raise SigningError(f"Không đọc được chứng thư số ({type(error).__name__}).") from error
-    if signer is None:
-        raise SigningError("Không đọc được chứng thư số: sai mật khẩu hoặc tệp PKCS#12 hỏng.")
-    meta = signers.PdfSignatureMetadata(field_name="ChuKySo", reason=reason, location=location,
-                                        subfilter=fields.SigSeedSubFilter.PADES,
-                                        md_algorithm="sha256")
-    output = BytesIO()
-    signers.sign_pdf(IncrementalPdfFileWriter(unsigned), meta, signer=signer, output=output)
-    return output.getvalue()
+    return unsigned.getvalue()
 
 
 def create_pkcs12(path: Path, passphrase: str, common_name: str,

@@ -12,6 +12,7 @@ declare -A needs=(
   [/usr/share/tesseract-ocr/5/tessdata/vie.traineddata]=tesseract-ocr-vie  # Vietnamese OCR data
   [wrk]=wrk                                    # HTTP load generator of make bench
   [pg_dump]=postgresql-client                  # backup and restore of a PostgreSQL database
+  [softhsm2-util]=softhsm2                     # a PKCS#11 token for the signing tests (SoftHSM2)
 )
 missing=()
 for probe in "${!needs[@]}"; do

@@ -141,16 +141,18 @@ def test_two_staff_publishing_at_once(app, tmp_path):
 
 
 def test_signed_edition_validates_and_carries_the_sources(app, tmp_path):
-    from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
 
-    ca_pem = create_pkcs12(tmp_path / "signer.p12", "mật-khẩu", "Văn phòng UBND tỉnh Sơn La",
-                            now=clock.now())
-    (tmp_path / "ca.pem").write_bytes(ca_pem)
+    from issues.signing_ltv import Trust, signature_state
+    from tests.support import signing_pki
+
+    served = signing_pki.serve(clock.now)
+    pki = served.__enter__()
+    pki.write_pkcs12(tmp_path / "signer.p12", "mật-khẩu")
+    (tmp_path / "roots.pem").write_bytes(pki.roots_pem())
     app.config.update(GAZETTE_SIGNING_PKCS12=str(tmp_path / "signer.p12"),
-                      GAZETTE_SIGNING_PASSWORD="mật-khẩu")
+                      GAZETTE_SIGNING_PASSWORD="mật-khẩu", GAZETTE_SIGNING_TSA_URL=pki.tsa_url,
+                      GAZETTE_SIGNING_TRUST_ROOTS=str(tmp_path / "roots.pem"))
     ids = load_documents(app, tmp_path, 2)
     docx = io.BytesIO()
     word = DocxDocument()
@@ -164,24 +166,32 @@ def test_signed_edition_validates_and_carries_the_sources(app, tmp_path):
         workflow.approve(issue, approver)
         workflow.publish(issue, approver)
         notation = db.session.get(Document, ids[0]).notation
-        signed_path = get_store().path(db.session.get(Issue, issue.id).signed_pdf_sha256)
+        published = db.session.get(Issue, issue.id)
+        signed_path = get_store().path(published.signed_pdf_sha256)
+        stored_state = published.signature_state
+    served.__exit__(None, None, None)  # what is checked below needs no server
 
     attachments = PdfReader(str(signed_path)).attachments
     name = f"{notation.replace('/', '-')} - QD 47.docx"
     assert list(attachments) == [name]
     assert attachments[name][0] == docx.getvalue()  # byte-identical
+    assert stored_state["valid"] and stored_state["ltv"], stored_state
+    assert stored_state["level"] == "PAdES B-LTA" and stored_state["signed_at"]
+    offline = Trust(roots=(pki.roots_pem(),), allow_fetching=False)
+    state = signature_state(signed_path.read_bytes(), offline, now=clock.now())
+    assert state is not None and state.ltv and state.signer == "Văn phòng UBND tỉnh (thử nghiệm)"
     with open(signed_path, "rb") as handle:
-        signature = PdfFileReader(handle).embedded_signatures[0]
-        context = ValidationContext(trust_roots=[load_cert_from_pemder(str(tmp_path / "ca.pem"))])
-        status = validate_pdf_signature(signature, context)
-        assert status.intact and status.valid and status.trusted, status.pretty_print_details()
-        assert status.coverage.name == "ENTIRE_FILE"
+        reader = PdfFileReader(handle)
+        assert [s.field_name for s in reader.embedded_signatures][0] == "ChuKySo"
+        assert len(reader.embedded_timestamp_signatures) == 1  # B-LTA's document timestamp
 
 
 def test_wrong_certificate_password_is_a_clear_refusal(app, tmp_path):
-    create_pkcs12(tmp_path / "signer.p12", "đúng", "Ký thử", now=clock.now())
+    (tmp_path / "ca.pem").write_bytes(
+        create_pkcs12(tmp_path / "signer.p12", "đúng", "Ký thử", now=clock.now()))
     app.config.update(GAZETTE_SIGNING_PKCS12=str(tmp_path / "signer.p12"),
-                      GAZETTE_SIGNING_PASSWORD="sai")
+                      GAZETTE_SIGNING_PASSWORD="sai", GAZETTE_SIGNING_TSA_URL="http://127.0.0.1:9/",
+                      GAZETTE_SIGNING_TRUST_ROOTS=str(tmp_path / "ca.pem"))
     ids = load_documents(app, tmp_path, 1)
     with app.app_context():
         editor, approver = staff_pair()
@@ -216,7 +226,10 @@ def test_demo_certificate_signs_by_default(app, runner, tmp_path):
     assert result.exit_code == 0 and "demo-certificate.p12" in result.output, result.output
     issue_id = _publish_one(app, tmp_path)
     with app.app_context():
-        signed = get_store().path(db.session.get(Issue, issue_id).signed_pdf_sha256)
+        published = db.session.get(Issue, issue_id)
+        signed = get_store().path(published.signed_pdf_sha256)
+        assert published.signature_state["ltv"], published.signature_state  # pyHanko's check
+        assert published.signature_state["level"] == "PAdES B-LTA"
     with open(signed, "rb") as handle:
         signature = PdfFileReader(handle).embedded_signatures[0]
         assert "bản demo, không có giá trị pháp lý" in signature.signer_cert.subject.human_friendly

@@ -21,6 +21,7 @@ from ..schemas.api import (
     NewsSchema,
     PublicationSchema,
     RelationSchema,
+    SignatureSchema,
     VolumeSchema,
 )
 from ..schemas.search import (
@@ -77,7 +78,7 @@ COMPONENTS: tuple[tuple[str, type[Schema]], ...] = (
     ("Volume", VolumeSchema), ("Citation", CitationSchema), ("News", NewsSchema),
     ("FeedbackCreated", FeedbackCreatedSchema), ("Facet", FacetSchema), ("Facets", FacetsSchema),
     ("HitPublication", HitPublicationSchema), ("Hit", HitSchema),
-    ("SearchResult", SearchResultSchema))
+    ("SearchResult", SearchResultSchema), ("Signature", SignatureSchema))
 
 
 def build_spec() -> dict:

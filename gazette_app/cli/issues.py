@@ -147,7 +147,7 @@ def publish_issue_command(year, number, username):
 def issue_pdf_command(year, number, out, signed, archival):
     """Copy an issue's PDF (print edition, --signed e-edition, --archival rendition)."""
     issue = _issue(year, number)
-    sha = issue.signed_pdf_sha256 if signed else issue.pdf_sha256
+    sha = issue.current_signed_sha256 if signed else issue.pdf_sha256
     if not sha:
         raise click.ClickException("this issue has no such PDF yet")
     if archival:

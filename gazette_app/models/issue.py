@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -25,7 +25,12 @@ class Issue(Model):
     first_page: Mapped[int] = mapped_column(default=1)
     page_count: Mapped[int | None] = mapped_column()
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
-    signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))  # as published, forever
+    # The e-edition's signature as validated at publication or the last re-stamping (issue 19:
+    # issues.signing_ltv.SignatureState), and the re-stamped revisions, oldest first, each
+    # {"sha256", "size", "at"}: every one starts with the bytes of the published file.
+    signature_state: Mapped[dict | None] = mapped_column(JSON)
+    signed_revisions: Mapped[list | None] = mapped_column(JSON)
     gap_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Who composed the PDF under approval: the approver must be someone else (two-person rule).
@@ -49,6 +54,12 @@ class Issue(Model):
     def label(self) -> str:
         """"Số 44 + 45"."""
         return "Số " + " + ".join(f"{n:02d}" for n in self.number_list)
+
+    @property
+    def current_signed_sha256(self) -> str | None:
+        """The e-edition readers get: the latest re-stamped revision, else the published one."""
+        return self.signed_revisions[-1]["sha256"] if self.signed_revisions \
+            else self.signed_pdf_sha256
 
     @property
     def state_label(self) -> str:

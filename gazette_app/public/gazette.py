@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Issue, IssueNumber, Volume, published_issues
 from ..public_record import document_url
 from ..services.citations import CitationError, resolve
+from ..signature_words import signature_summary
 from ..storage import get_store, send_stored
 from .blueprint import bp
 
@@ -78,7 +79,8 @@ def issue_page(year: int, number: int):
         parts.append((PART_TITLES[part], groups))
     return render_template("public/issue.html", issue=issue, parts=parts,
                            pdf_size=stored_size(issue.pdf_sha256),
-                           signed_size=stored_size(issue.signed_pdf_sha256))
+                           signed_size=stored_size(issue.current_signed_sha256),
+                           signature=signature_summary(issue.signature_state))
 
 
 @bp.route("/cong-bao/<int:year>/<int:number>.pdf")
@@ -86,7 +88,7 @@ def issue_pdf(year: int, number: int):
     """The printed edition (or ?ban=dien-tu the signed electronic one); ?tai=1 downloads."""
     issue = published_issue(year, number)
     signed = request.args.get("ban") == "dien-tu"
-    sha = issue.signed_pdf_sha256 if signed else issue.pdf_sha256
+    sha = issue.current_signed_sha256 if signed else issue.pdf_sha256
     if not sha:
         abort(404)
     name = f"cong-bao-{year}-so-{'-'.join(map(str, issue.number_list))}" \

@@ -11,6 +11,7 @@ from search_index.analysis import slugify
 
 from ..public_record import citation, document_url, public_relations
 from ..security import absolute_url, public_url_for
+from ..signature_words import signature_summary
 from ..vocabulary import RELATION_LABELS, STATUS_LABELS, document_title
 
 STRING = {"type": "string"}
@@ -141,6 +142,28 @@ class ContentsEntrySchema(Schema):
     page_count = fields.Integer()
 
 
+DATE_TIME = {"type": "string", "format": "date-time", "nullable": True}
+
+
+class SignatureSchema(Schema):
+    """The e-edition's signature as validated when it was published or last re-stamped
+    (stored then, not validated per request)."""
+    signer = fields.String(metadata={"description": "the signing certificate's common name"})
+    signed_at = fields.String(allow_none=True, metadata=DATE_TIME | {
+        "description": "the signature timestamp (from the time-stamping authority)"})
+    timestamped_at = fields.String(allow_none=True, metadata=DATE_TIME | {
+        "description": "the last document timestamp (PAdES B-LTA), else signed_at"})
+    timestamp_expires = fields.String(allow_none=True, metadata=DATE_TIME | {
+        "description": "when the last timestamp's TSA certificate expires"})
+    valid = fields.Boolean()
+    ltv = fields.Boolean(metadata={"description": "valid from the validation data the file "
+                                                  "carries alone (long-term validation)"})
+    level = fields.String(metadata={"description": "PAdES B-B, B-T, B-LT or B-LTA"})
+    checked_at = fields.String(metadata={"format": "date-time"})
+    summary = fields.String(metadata={"description": "the state in Vietnamese words"})
+    revisions = fields.Integer(metadata={"description": "re-stampings since publication"})
+
+
 class IssueSchema(Schema):
     year = fields.Integer()
     numbers = fields.List(fields.Integer(), attribute="number_list")
@@ -150,11 +173,20 @@ class IssueSchema(Schema):
     documents = fields.Function(lambda i: len(i.entries), metadata=INTEGER)
     pdf_sha256 = fields.String(allow_none=True)
     signed = fields.Function(lambda i: bool(i.signed_pdf_sha256), metadata={"type": "boolean"})
+    signature = fields.Method("_signature", allow_none=True, metadata=ref("Signature"))
     url = fields.Function(lambda i: public_url_for("public.issue_page", year=i.year,
                                             number=i.first_number), metadata=URI)
     pdf_url = fields.Function(lambda i: public_url_for("public.issue_pdf", year=i.year,
                                                 number=i.first_number),
                               metadata=URI)
+
+
+    def _signature(self, issue):
+        state = issue.signature_state
+        if not state:
+            return None
+        return SignatureSchema().dump({**state, "summary": signature_summary(state),
+                                       "revisions": len(issue.signed_revisions or ())})
 
 
 class IssueDetailSchema(IssueSchema):

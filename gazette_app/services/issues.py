@@ -337,13 +337,14 @@ def publish(issue: Issue, actor: User | None) -> None:
         raise IssueWorkflowError(
             "Không phát hành được: văn bản " + ", ".join(changed[:5]) + " đã thay đổi (tệp "
             "hoặc thông tin) sau khi dàn trang; người duyệt trả số về bản nháp để dàn trang lại.")
-    signed = sign_edition(issue)  # the store keeps it; nothing in the database yet
+    signed, signature = sign_edition(issue) or (None, None)  # stored; not in the database yet
     checkpoint("publish.signed")
     before = issue.audit_state()
     try:
         moved = cast(CursorResult, db.session.execute(
             update(Issue).where(Issue.id == issue_id, Issue.state == IssueState.APPROVED)
-            .values(state=IssueState.PUBLISHED, published_at=utcnow(), signed_pdf_sha256=signed)
+            .values(state=IssueState.PUBLISHED, published_at=utcnow(), signed_pdf_sha256=signed,
+                    signature_state=signature)
             .execution_options(synchronize_session=False))).rowcount
         if moved != 1:
             db.session.rollback()
@@ -363,7 +364,7 @@ def publish(issue: Issue, actor: User | None) -> None:
         raise
 
 
-def sign_edition(issue: Issue) -> str | None:
+def sign_edition(issue: Issue) -> tuple[str, dict] | None:
     """The signed electronic edition when a certificate is configured (see services.signing)."""
     try:
         return sign_issue_pdf(issue)

@@ -10,29 +10,24 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 from flask import current_app
 
-from issues.signing import Attachment, SigningError, create_pkcs12, sign_edition
+from issues.signing import Attachment, SigningError, with_attachments
+from issues.signing_demo import is_complete, write_demo_pki
+from issues.signing_ltv import LtvError, sign_pades, signature_state
 
 from .. import clock
 from ..models import Issue
 from ..storage import get_store
 from .documents import SOURCE_SUFFIXES, display_name
+from .signing_setup import demo_passphrase_path, signing_kit
 
 log = logging.getLogger(__name__)
 SOURCE_ROLES = ("original", "attachment")
 DEMO_MARK = "(bản demo, không có giá trị pháp lý)"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    pkcs12: Path
-    passphrase: str
-    demo: bool
 
 
 def _attachments(issue: Issue) -> list[Attachment]:
@@ -50,16 +45,13 @@ def _attachments(issue: Issue) -> list[Attachment]:
     return found
 
 
-def _demo_passphrase_path(pkcs12: Path) -> Path:
-    return pkcs12.with_suffix(".pass")
-
-
 def ensure_demo_certificate() -> Path:
-    """The instance's demo certificate (created once): CN "Công báo <province> (bản demo,
-    không có giá trị pháp lý)", its passphrase beside it (mode 600)."""
+    """The instance's demo set-up (created once): CN "Công báo <province> (bản demo, không có
+    giá trị pháp lý)", its CA and TSA (issues/signing_demo.py), the passphrase beside it (mode
+    600). An older demo certificate without a TSA is replaced."""
     pkcs12 = Path(current_app.config["SIGNING_DEMO_PKCS12"])
-    secret = _demo_passphrase_path(pkcs12)
-    if pkcs12.is_file() and secret.is_file():
+    secret = demo_passphrase_path(pkcs12)
+    if secret.is_file() and is_complete(pkcs12.parent):
         return pkcs12
     pkcs12.parent.mkdir(parents=True, exist_ok=True)
     passphrase = secrets.token_urlsafe(24)
@@ -70,44 +62,37 @@ def ensure_demo_certificate() -> Path:
     name = f"Công báo {province} {DEMO_MARK}"
     if len(name.encode()) > 64:  # the most X.509 allows a common name
         name = f"Công báo {DEMO_MARK}"
-    ca_pem = create_pkcs12(pkcs12, passphrase, name, f"Văn phòng UBND tỉnh {province}",
-                           now=clock.now())
-    pkcs12.with_name("demo-ca.pem").write_bytes(ca_pem)
+    write_demo_pki(pkcs12.parent, passphrase, name, f"Văn phòng UBND tỉnh {province}",
+                   now=clock.wall_now())
     log.info("created the demo signing certificate %s", pkcs12)
     return pkcs12
 
 
-def credentials() -> Credentials | None:
-    """The certificate that signs now, or None when there is none to use."""
-    config = current_app.config
-    if config["GAZETTE_SIGNING_PKCS12"]:
-        return Credentials(Path(config["GAZETTE_SIGNING_PKCS12"]),
-                           config["GAZETTE_SIGNING_PASSWORD"], demo=False)
-    demo = Path(config["SIGNING_DEMO_PKCS12"])
-    if not config["PRODUCTION"] and demo.is_file() and _demo_passphrase_path(demo).is_file():
-        return Credentials(demo, _demo_passphrase_path(demo).read_text(encoding="utf-8"),
-                           demo=True)
-    return None
-
-
-def sign_issue_pdf(issue: Issue) -> str | None:
-    """Store the signed e-edition and return its SHA-256; None only when unsigned publication
+def sign_issue_pdf(issue: Issue) -> tuple[str, dict] | None:
+    """Store the signed e-edition (PAdES B-LT, B-LTA unless GAZETTE_SIGNING_LTA=false) and
+    return its SHA-256 with its validated signature state; None only when unsigned publication
     is allowed (outside production, or by an administrator's GAZETTE_ALLOW_UNSIGNED)."""
     config = current_app.config
-    found = credentials()
-    if found is None:
+    kit = signing_kit()
+    if kit is None:
         if config["PRODUCTION"] and not config["SIGNING_ALLOW_UNSIGNED"]:
             raise SigningError("Chưa có chứng thư số để ký bản Công báo điện tử: quản trị viên "
-                               "cần cấu hình chứng thư số (GAZETTE_SIGNING_PKCS12), hoặc cho "
-                               "phép phát hành không ký số (GAZETTE_ALLOW_UNSIGNED).")
+                               "cần cấu hình chứng thư số (GAZETTE_SIGNING_PKCS12 hoặc "
+                               "GAZETTE_SIGNING_PKCS11_MODULE), hoặc cho phép phát hành không "
+                               "ký số (GAZETTE_ALLOW_UNSIGNED).")
         log.warning("publishing %s/%s without a signed e-edition: no certificate configured",
                     issue.label, issue.year)
         return None
-    if not found.pkcs12.is_file():
-        raise SigningError(f"Không tìm thấy chứng thư số tại {found.pkcs12.name}.")
     store = get_store()
-    signed = sign_edition(store.path(cast(str, issue.pdf_sha256)), _attachments(issue),
-                          found.pkcs12, found.passphrase,
-                          reason=f"Công báo điện tử {issue.label}/{issue.year}",
-                          location=config["GAZETTE_PROVINCE"])
-    return store.put_bytes(signed).sha256
+    unsigned = with_attachments(store.path(cast(str, issue.pdf_sha256)), _attachments(issue))
+    try:
+        with kit.signer() as signer:
+            signed = sign_pades(unsigned, signer, kit.timestamper, kit.trust,  # type: ignore[arg-type]
+                                reason=f"Công báo điện tử {issue.label}/{issue.year}",
+                                location=config["GAZETTE_PROVINCE"], lta=kit.lta)
+    except LtvError as error:
+        raise SigningError(str(error)) from error
+    state = signature_state(signed, kit.trust, now=clock.wall_now())
+    if state is None or not state.valid:
+        raise SigningError("Chữ ký số vừa tạo không hợp lệ khi kiểm tra lại; chưa phát hành.")
+    return store.put_bytes(signed).sha256, state.as_json()

@@ -39,6 +39,7 @@ from ..models import (
 from ..models.types import utcnow
 from ..storage import get_store, work_dir
 from .audit import record
+from .signing_archive import revision_problems
 
 QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
 
@@ -181,6 +182,9 @@ def references() -> dict[str, str]:
         named.setdefault(cast(str, issue.pdf_sha256), f"{issue.label}/{issue.year}: PDF của số")
         if issue.signed_pdf_sha256:
             named.setdefault(issue.signed_pdf_sha256, f"{issue.label}/{issue.year}: bản ký số")
+        for revision in issue.signed_revisions or ():
+            named.setdefault(revision["sha256"],
+                             f"{issue.label}/{issue.year}: bản ký số đóng dấu thời gian lại")
     for volume in db.session.scalars(select(Volume)):
         for sha, what in ((volume.pdf_sha256, "PDF của tập"),
                           (volume.manifest_sha256, "bản kê của tập")):
@@ -213,7 +217,7 @@ def verify(actor_name: str = "", progress: Progress | None = None) -> Verificati
             progress(5 + int(85 * index / max(1, len(on_disk))), f"Đã kiểm {index} tệp")
     missing = [{"sha256": sha, "what": what} for sha, what in sorted(named.items())
                if sha not in on_disk]
-    run.problems = _manifest_problems(store)
+    run.problems = _manifest_problems(store) + revision_problems(store)
     run.files_checked, run.bytes_checked = checked, size
     run.missing, run.altered = missing, altered
     run.ok = not (missing or altered or run.problems)

@@ -144,7 +144,7 @@ def publish_issue(issue_id: int):
 @bp.route("/issues/<int:issue_id>/<any(print, signed):edition>.pdf")
 def issue_pdf(issue_id: int, edition: str):
     issue = db.get_or_404(Issue, issue_id)
-    sha = issue.signed_pdf_sha256 if edition == "signed" else issue.pdf_sha256
+    sha = issue.current_signed_sha256 if edition == "signed" else issue.pdf_sha256
     if not sha:
         abort(404)
     suffix = "-ky-so" if edition == "signed" else ""
