@@ -18,6 +18,7 @@ import pytest
 
 from gazette_app import create_app
 from gazette_app.extensions import db
+from tests.demo_server import served_demo  # noqa: F401  (a fixture shared by the session)
 
 POSTGRES_URL = os.environ.get("GAZETTE_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -12,13 +12,19 @@ from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
 from ..vocabulary import STATUS_LABELS
 from .schemas import (
     CitationSchema,
+    DocumentListSchema,
     DocumentSchema,
     FeedbackCreatedSchema,
+    HitPublicationSchema,
     IssueDetailSchema,
+    IssueListSchema,
     IssueSchema,
+    NewsListSchema,
     NewsSchema,
     PublicationSchema,
     RelationSchema,
+    SearchResultSchema,
+    VolumeListSchema,
     VolumeSchema,
 )
 from .views import bp
@@ -70,50 +76,22 @@ def build_spec() -> dict:
     spec.components.security_scheme("ApiKey", {
         "type": "apiKey", "in": "header", "name": "X-API-Key",
         "description": "Tuỳ chọn: khoá của ứng dụng (flask create-api-key) cho hạn mức cao hơn"})
+    # The very schemas the views dump with (a nested one is registered under its name less
+    # "Schema"): a client generated from this document reads exactly what is sent.
     for name, schema in (("Publication", PublicationSchema), ("Relation", RelationSchema),
                          ("Document", DocumentSchema), ("Issue", IssueSchema),
                          ("IssueDetail", IssueDetailSchema), ("Volume", VolumeSchema),
                          ("Citation", CitationSchema), ("News", NewsSchema),
-                         ("FeedbackCreated", FeedbackCreatedSchema)):
+                         ("FeedbackCreated", FeedbackCreatedSchema),
+                         ("HitPublication", HitPublicationSchema),
+                         ("SearchResult", SearchResultSchema),
+                         ("DocumentList", DocumentListSchema), ("IssueList", IssueListSchema),
+                         ("VolumeList", VolumeListSchema), ("NewsList", NewsListSchema)):
         spec.components.schema(name, schema=schema)
     spec.components.schema("Error", {"type": "object", "required": ["error"], "properties": {
         "error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
             "field": {"type": "string"}, "fields": {"type": "object"}}}}})
-    string, integer = {"type": "string"}, {"type": "integer"}
-    uri = {"type": "string", "format": "uri"}
-    spec.components.schema("HitPublication", {"type": "object", "properties": {
-        "issue": {"type": "string", "example": "Số 12/2026"}, "year": integer,
-        "number": integer, "page": {"type": "integer", "nullable": True},
-        "label": {"type": "string", "example": "Công báo Số 12/2026, tr. 23"}, "url": uri}})
-    spec.components.schema("Hit", {"type": "object", "properties": {
-        "id": integer, "title": {"type": "string", "example":
-                                 "Nghị quyết số 21/NQ-HĐND của HĐND xã Chiềng Hặc"},
-        "notation": string, "issuer": string, "issuer_code": string, "doc_type": string,
-        "type_name": string, "issued": {"type": "string", "format": "date"},
-        "abstract": string, "status": {"type": "string", "enum": list(STATUS_LABELS)},
-        "status_label": string, "legal": {"type": "boolean"},
-        "url": {"type": "string", "format": "uri", "description": "the readable URL"},
-        "highlights": {"type": "object", "additionalProperties": string},
-        "publication": {"allOf": [{"$ref": "#/components/schemas/HitPublication"}],
-                        "nullable": True}}})
-    facet = {"type": "array", "items": {"$ref": "#/components/schemas/Facet"}}
-    spec.components.schema("Facet", {"type": "object", "properties": {
-        "code": {"type": "string", "description": "pass it back as the filter's value"},
-        "label": string, "count": integer}})
-    spec.components.schema("SearchResult", {"type": "object", "properties": {
-        "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"},
-        "pages": {"type": "integer"}, "suggestion": {"type": "string", "nullable": True},
-        "relaxed": {"type": "boolean"},
-        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-        "facets": {"type": "object", "properties": {n: facet for n in
-                                                    ("issuer", "doc_type", "year", "status")}}}})
-    spec.components.schema("DocumentList", {"type": "object", "properties": {
-        "total": integer, "page": integer, "size": integer, "pages": integer,
-        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}}}})
-    spec.components.schema("IssueList", {"type": "object", "properties": {
-        "year": integer,
-        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}}}})
     date = {"type": "string", "format": "date"}
     spec.path("/api/v1/search", operations={"get": {
         "summary": "Tìm văn bản (có dấu hoặc không dấu, theo số ký hiệu, cụm từ trong ngoặc kép)",
@@ -189,8 +167,6 @@ def build_spec() -> dict:
         "responses": cited}})
     for path, name, summary in (("/api/v1/volumes", "Volume", "Tập lưu trữ theo quý"),
                                 ("/api/v1/news", "News", "Tin Công báo")):
-        spec.components.schema(f"{name}List", {"type": "object", "properties": {"results": {
-            "type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}}})
         spec.path(path, operations={"get": {"summary": summary, "responses": {
             "200": {"description": summary, "content": _json(f"{name}List")},
             **NOT_MODIFIED, **COMMON}}})
@@ -210,6 +186,10 @@ def build_spec() -> dict:
                       **COMMON}}})
     document = spec.to_dict()
     document["security"] = [{}, {"ApiKey": []}]  # the key is optional: anonymous works too
+    _nullable_references(document["components"]["schemas"])
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            operation["operationId"] = OPERATION_IDS[method, path]
     _every_property_required(document)
     _examples(document)
     return document
@@ -269,6 +249,39 @@ def response_fields(schema: dict, components: dict) -> tuple[str, list[dict]]:
             "format") else ""), "nullable": bool(prop.get("nullable")),
             "description": prop.get("description", "")})
     return name, rows
+
+
+# What a generated client names each call (search(), get_document(), ...).
+OPERATION_IDS = {
+    ("get", "/api/v1/search"): "search", ("get", "/api/v1/documents"): "listDocuments",
+    ("get", "/api/v1/documents/{document_id}"): "getDocument",
+    ("get", "/api/v1/documents/{document_id}/pdf"): "getDocumentPdf",
+    ("get", "/api/v1/issues"): "listIssues", ("get", "/api/v1/issues/{year}/{number}"): "getIssue",
+    ("get", "/api/v1/citations"): "findCitation",
+    ("get", "/api/v1/citations/{year}/{number}/{page}"): "getCitation",
+    ("get", "/api/v1/volumes"): "listVolumes", ("get", "/api/v1/news"): "listNews",
+    ("post", "/api/v1/feedback"): "sendFeedback"}
+NULL_OBJECT = {"type": "object", "nullable": True}
+
+
+def _nullable_references(node) -> None:
+    """apispec writes a nullable reference for OpenAPI 3.0 as ``anyOf: [{$ref}, {type: object,
+    nullable: true}]``: a generated client then reads the answer as the untyped empty object
+    whenever that alternative comes first (openapi-python-client did, for a citation's
+    document). Written instead as ``allOf: [{$ref}], nullable: true``, which reads as
+    "that schema or null"."""
+    if isinstance(node, list):
+        for item in node:
+            _nullable_references(item)
+    if not isinstance(node, dict):
+        return
+    choices = node.get("anyOf")
+    if isinstance(choices, list) and NULL_OBJECT in choices and len(choices) == 2:
+        node.pop("anyOf")
+        node["allOf"] = [choice for choice in choices if choice != NULL_OBJECT]
+        node["nullable"] = True
+    for value in node.values():
+        _nullable_references(value)
 
 
 def _every_property_required(document: dict) -> None:

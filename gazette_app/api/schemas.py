@@ -210,3 +210,85 @@ class FeedbackCreatedSchema(Schema):
     id = fields.Integer()
     created_at = fields.DateTime()
     message = fields.String()
+
+
+# --- lists and search: the answers' envelopes, dumped by these very schemas -----------------
+
+class DocumentListSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    size = fields.Integer()
+    pages = fields.Integer()
+    results = fields.List(fields.Nested(DocumentSchema))
+
+
+class IssueListSchema(Schema):
+    year = fields.Integer()
+    results = fields.List(fields.Nested(IssueSchema))
+
+
+class VolumeListSchema(Schema):
+    results = fields.List(fields.Nested(VolumeSchema))
+
+
+class NewsListSchema(Schema):
+    results = fields.List(fields.Nested(NewsSchema))
+
+
+class HitPublicationSchema(Schema):
+    """Where a hit was published (dumped from a ``public.hits.HitView``)."""
+    issue = fields.String(attribute="issue_label", metadata={"example": "Số 12/2026"})
+    year = fields.Integer(attribute="issue_year")
+    number = fields.Integer(attribute="issue_number")
+    page = fields.Integer(allow_none=True)
+    label = fields.String(attribute="publication",
+                          metadata={"example": "Công báo Số 12/2026, tr. 23"})
+    url = fields.String(attribute="issue_url", metadata={"format": "uri"})
+
+
+class HitSchema(Schema):
+    """A search hit (dumped from a ``public.hits.HitView``)."""
+    id = fields.Integer(attribute="hit.id")
+    title = fields.String(metadata={"example": "Nghị quyết số 21/NQ-HĐND của HĐND xã Chiềng Hặc"})
+    notation = fields.String(attribute="hit.notation")
+    issuer = fields.String(attribute="hit.issuer")
+    issuer_code = fields.String(attribute="hit.issuer_code")
+    doc_type = fields.String(attribute="hit.doc_type")
+    type_name = fields.String()
+    issued = fields.Date(attribute="hit.issued")
+    abstract = fields.String(attribute="hit.abstract")
+    status = fields.String(metadata={"enum": list(STATUS_LABELS)})
+    status_label = fields.String()
+    legal = fields.Boolean(attribute="hit.legal")
+    url = fields.String(metadata={"format": "uri", "description": "the readable URL"})
+    highlights = fields.Dict(keys=fields.String(), values=fields.String(),
+                             attribute="hit.highlights",
+                             metadata={"description": "field → text with <mark>"})
+    publication = fields.Method("_publication", allow_none=True, metadata=ref("HitPublication"))
+
+    def _publication(self, view):
+        return HitPublicationSchema().dump(view) if view.issue_label else None
+
+
+class FacetSchema(Schema):
+    code = fields.String(metadata={"description": "pass it back as the filter's value"})
+    label = fields.String()
+    count = fields.Integer()
+
+
+class FacetsSchema(Schema):
+    issuer = fields.List(fields.Nested(FacetSchema))
+    doc_type = fields.List(fields.Nested(FacetSchema))
+    year = fields.List(fields.Nested(FacetSchema))
+    status = fields.List(fields.Nested(FacetSchema))
+
+
+class SearchResultSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    size = fields.Integer()
+    pages = fields.Integer()
+    suggestion = fields.String(allow_none=True)
+    relaxed = fields.Boolean()
+    results = fields.List(fields.Nested(HitSchema))
+    facets = fields.Nested(FacetsSchema)

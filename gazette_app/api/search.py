@@ -13,6 +13,7 @@ from ..public.hits import describe_hits
 from ..search import get_backend, log_search
 from ..search_args import SearchArgsSchema, blank_to_none, resolve_codes, to_query
 from ..vocabulary import STATUS_LABELS
+from .schemas import SearchResultSchema
 from .views import bp, field_error, first_problem
 
 
@@ -21,21 +22,6 @@ def _facets(facets: dict, codes: dict) -> dict:
     return {name: [{"code": codes[name].get(value, str(value)) if name in codes else str(value),
                     "label": labels.get(name, str)(value), "count": count}
                    for value, count in counts] for name, counts in facets.items()}
-
-
-def _hit(view) -> dict:
-    hit = view.hit
-    publication = None
-    if view.issue_label:
-        publication = {"issue": view.issue_label, "year": view.issue_year,
-                       "number": view.issue_number, "page": view.page,
-                       "label": view.publication, "url": view.issue_url}
-    return {"id": hit.id, "title": view.title, "notation": hit.notation,
-            "issuer": hit.issuer, "issuer_code": hit.issuer_code, "doc_type": hit.doc_type,
-            "type_name": view.type_name, "issued": hit.issued.isoformat(),
-            "abstract": hit.abstract, "status": view.status, "status_label": view.status_label,
-            "legal": hit.legal, "highlights": hit.highlights, "url": view.url,
-            "publication": publication}
 
 
 @bp.route("/search")
@@ -52,8 +38,8 @@ def search():
         return field_error("page", f"Trang {values['page']} vượt quá số trang "
                                    f"({result.pages}).")
     log_search(query, result, "app")
-    return jsonify(
-        total=result.total, page=result.page, size=result.size, pages=result.pages,
-        suggestion=result.suggestion, relaxed=result.relaxed,
-        results=[_hit(view) for view in describe_hits(result.hits, external=True)],
-        facets=_facets(result.facets, codes))
+    return jsonify(SearchResultSchema().dump({
+        "total": result.total, "page": result.page, "size": result.size,
+        "pages": result.pages, "suggestion": result.suggestion, "relaxed": result.relaxed,
+        "results": describe_hits(result.hits, external=True),
+        "facets": _facets(result.facets, codes)}))

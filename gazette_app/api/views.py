@@ -17,12 +17,13 @@ from ..security import absolute_url
 from ..storage import send_stored
 from .schemas import (
     CitationSchema,
+    DocumentListSchema,
     DocumentSchema,
     FeedbackCreatedSchema,
     IssueDetailSchema,
-    IssueSchema,
-    NewsSchema,
-    VolumeSchema,
+    IssueListSchema,
+    NewsListSchema,
+    VolumeListSchema,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
@@ -129,8 +130,8 @@ def documents_by_notation():
         return bad_parameter("page", f"Trang {page} vượt quá số trang ({pages}).")
     found = db.session.scalars(query.order_by(Document.issued.desc(), Document.id.desc())
                                .offset((page - 1) * size).limit(size)).all()
-    return jsonify(total=total, page=page, size=size, pages=pages,
-                   results=DocumentSchema(many=True).dump(found))
+    return jsonify(DocumentListSchema().dump({"total": total, "page": page, "size": size,
+                                              "pages": pages, "results": found}))
 
 
 @bp.route("/documents/<int(max=2147483647):document_id>/pdf")
@@ -154,7 +155,7 @@ def issues():
     found = db.session.scalars(select(Issue).where(Issue.year == int(year),
                                                    Issue.state == "published")
                                .order_by(Issue.date.desc(), Issue.id.desc())).all()
-    return jsonify(year=int(year), results=IssueSchema(many=True).dump(found))
+    return jsonify(IssueListSchema().dump({"year": int(year), "results": found}))
 
 
 @bp.route("/issues/<int(max=2147483647):year>/<int(max=2147483647):number>")
@@ -170,7 +171,7 @@ def issue(year: int, number: int):
 def volumes():
     found = db.session.scalars(select(Volume).order_by(Volume.year.desc(),
                                                        Volume.quarter.desc())).all()
-    return jsonify(results=VolumeSchema(many=True).dump(found))
+    return jsonify(VolumeListSchema().dump({"results": found}))
 
 
 @bp.route("/citations")
@@ -204,7 +205,7 @@ def _cited(citation):
 def news():
     found = db.session.scalars(select(NewsItem).order_by(NewsItem.published_at.desc())
                                .limit(50)).all()
-    return jsonify(results=NewsSchema(many=True).dump(found))
+    return jsonify(NewsListSchema().dump({"results": found}))
 
 
 @bp.route("/feedback", methods=["POST"])
