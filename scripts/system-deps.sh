@@ -12,6 +12,7 @@ declare -A needs=(
   [/usr/share/tesseract-ocr/5/tessdata/vie.traineddata]=tesseract-ocr-vie  # Vietnamese OCR data
   [wrk]=wrk                                    # HTTP load generator of make bench
   [pg_dump]=postgresql-client                  # backup and restore of a PostgreSQL database
+  [npm]=npm                                    # Lighthouse (make lighthouse), front-end refresh
 )
 missing=()
 for probe in "${!needs[@]}"; do
