@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast lint serve migrate demo system-deps clean audit
+.PHONY: run test test-fast lint serve migrate demo system-deps clean audit lighthouse
 
 $(BIN)/python:
 	@scripts/ensure-venv.sh $(PYTHON) $(VENV)
@@ -50,6 +50,12 @@ test-fast: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check gazette_app issues search_index print_templates tests bench migrations
 	$(BIN)/mypy
+
+# Lighthouse (mobile, Debian's Chromium) on the public pages of a freshly served demo, scores
+# printed and kept in test-artifacts/lighthouse.json; installs Lighthouse from npm on first use.
+# GAZETTE_DEMO_URL=http://127.0.0.1:5000 make lighthouse measures the demo `make run` serves.
+lighthouse: system-deps $(VENV)/.dev-installed
+	$(BIN)/python -m pytest tests/test_lighthouse.py -s -q $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

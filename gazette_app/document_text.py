@@ -2,8 +2,9 @@
 articles ("Điều 3.") one can link to (``#dieu-3``), chapter headings, and page marks.
 
 The text is the PDF's text layer (``intake.text.page_texts``): pages joined by a blank line,
-lines as the PDF wrapped them, white space collapsed (so the columns of a table do not survive
-extraction, and a table reads as its lines). Lines are joined back into paragraphs: a
+lines as the PDF wrapped them, white space collapsed; the rows of the tables found on receipt
+(``intake.tables``) are lines of tab-separated cells, shown as tables. Lines are joined back
+into paragraphs: a
 paragraph ends where a line ends a sentence and is clearly shorter than the page's full
 lines, or where the next line starts an article, a chapter or a numbered point. Pure Python,
 no Flask: the templates render the blocks, escaping every text.
@@ -22,10 +23,34 @@ SHORT_TITLE = 150  # an article line this short is its title ("Điều 1. Phạm
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "article" | "heading" | "paragraph" | "caps" | "page"
+    kind: str  # "article" | "heading" | "paragraph" | "caps" | "page" | "table"
     text: str = ""
     number: int | None = None  # the article's number, or the page's
     anchor: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's, the first its heading; all as wide
+
+
+def _table(lines: list[str]) -> Block:
+    rows = [tuple(cell.strip() for cell in line.split("\t")) for line in lines]
+    width = max(len(row) for row in rows)
+    return Block("table", rows=tuple(row + ("",) * (width - len(row)) for row in rows))
+
+
+def _page_blocks(lines: list[str], seen: set[str]) -> list[Block]:
+    """A page's lines as blocks: runs of table rows as tables, the rest as paragraphs."""
+    blocks: list[Block] = []
+    run: list[str] = []
+    for index, line in enumerate(lines + [""]):
+        if index < len(lines) and ("\t" in line) == ("\t" in (run or [line])[0]):
+            run.append(line)
+            continue
+        if run and "\t" in run[0]:
+            blocks.append(_table(run))
+        elif run:
+            for paragraph in _paragraphs(run):
+                blocks.extend(_blocks_of(paragraph, seen))
+        run = [line] if index < len(lines) else []
+    return blocks
 
 
 def _is_caps(line: str) -> bool:
@@ -80,13 +105,14 @@ def text_blocks(body: str | None) -> list[Block]:
     blocks: list[Block] = []
     seen: set[str] = set()
     for number, page in enumerate(body.split("\n\n"), start=1):
-        lines = [line.strip() for line in page.split("\n") if line.strip()]
+        # a table row keeps its empty cells: only spaces are stripped from it
+        lines = [line.strip(" \r") if "\t" in line else line.strip()
+                 for line in page.split("\n") if line.strip()]
         if number > 1:
             blocks.append(Block("page", number=number, anchor=f"trang-{number}"))
             if lines and lines[0].isdigit():  # the page's own number, printed at its top
                 lines = lines[1:]
-        for paragraph in _paragraphs(lines):
-            blocks.extend(_blocks_of(paragraph, seen))
+        blocks.extend(_page_blocks(lines, seen))
     return blocks
 
 

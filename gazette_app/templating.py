@@ -39,12 +39,13 @@ def url_with(**changes) -> str:
 
 
 def filesize(size: int | None) -> str:
-    """Sizes as Vietnamese readers write them: "245 KB", "1,2 MB"."""
+    """Sizes as Vietnamese readers write them: "245 KB", "1,2 MB" (a no-break space: a
+    phone's narrow column never puts the unit on a line of its own)."""
     if size is None:
         return ""
     if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+        return f"{max(1, round(size / 1024))}\u00a0KB"
+    return f"{size / (1024 * 1024):.1f}\u00a0MB".replace(".", ",")
 
 
 URL_SAFE = "/:@!$&'()*+,;=-._~%"  # what a path may carry as it is; the rest is %-escaped

@@ -13,6 +13,7 @@ declare -A needs=(
   [wrk]=wrk                                    # HTTP load generator of make bench
   [pg_dump]=postgresql-client                  # backup and restore of a PostgreSQL database
   [softhsm2-util]=softhsm2                     # a PKCS#11 token for the signing tests (SoftHSM2)
+  [npm]=npm                                    # Lighthouse (make lighthouse), front-end refresh
 )
 missing=()
 for probe in "${!needs[@]}"; do

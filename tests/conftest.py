@@ -15,6 +15,7 @@ import pytest
 from gazette_app import create_app
 from gazette_app.extensions import db
 from tests.support.databases import POSTGRES_URL, postgres_database, postgres_problem
+from tests.support.demo_server import served_demo  # noqa: F401  (a fixture shared by the session)
 from tests.support.web import AuthActions
 
 

@@ -78,7 +78,7 @@ def test_issue_page_lists_contents_with_pages_and_links(demo, client):
     assert "Quý II/2026" in by_year and "Quý III/2026" in by_year and "Số 02 + 03" in by_year
     # newest first (issue 17): Quý III before Quý II, and each PDF's size is given
     assert by_year.index("Quý III/2026") < by_year.index("Quý II/2026")
-    assert re.search(r"PDF, \d+ KB", by_year) or re.search(r"PDF, \d+,\d MB", by_year)
+    assert re.search(r"PDF, \d+\u00a0KB", by_year) or re.search(r"PDF, \d+,\d\u00a0MB", by_year)
     assert "bản kê mã băm" not in by_year
     pdf = client.get("/cong-bao/2026/1.pdf?tai=1")
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"

@@ -14,14 +14,18 @@ from ..inputs import DB_INT_MAX
 from ..notation import JSON_SCHEMA_PATTERN
 from ..schemas.api import (
     CitationSchema,
+    DocumentListSchema,
     DocumentSchema,
     FeedbackCreatedSchema,
     IssueDetailSchema,
+    IssueListSchema,
     IssueSchema,
+    NewsListSchema,
     NewsSchema,
     PublicationSchema,
     RelationSchema,
     SignatureSchema,
+    VolumeListSchema,
     VolumeSchema,
 )
 from ..schemas.search import (
@@ -78,7 +82,9 @@ COMPONENTS: tuple[tuple[str, type[Schema]], ...] = (
     ("Volume", VolumeSchema), ("Citation", CitationSchema), ("News", NewsSchema),
     ("FeedbackCreated", FeedbackCreatedSchema), ("Facet", FacetSchema), ("Facets", FacetsSchema),
     ("HitPublication", HitPublicationSchema), ("Hit", HitSchema),
-    ("SearchResult", SearchResultSchema), ("Signature", SignatureSchema))
+    ("SearchResult", SearchResultSchema), ("Signature", SignatureSchema),
+    ("DocumentList", DocumentListSchema), ("IssueList", IssueListSchema),
+    ("VolumeList", VolumeListSchema), ("NewsList", NewsListSchema))
 
 
 def build_spec() -> dict:
@@ -98,13 +104,6 @@ def build_spec() -> dict:
         "error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
             "field": {"type": "string"}, "fields": {"type": "object"}}}}})
-    integer = {"type": "integer"}
-    spec.components.schema("DocumentList", {"type": "object", "properties": {
-        "total": integer, "page": integer, "size": integer, "pages": integer,
-        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Document"}}}})
-    spec.components.schema("IssueList", {"type": "object", "properties": {
-        "year": integer,
-        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}}}})
     date = {"type": "string", "format": "date"}
     spec.path("/api/v1/search", operations={"get": {
         "summary": "Tìm văn bản (có dấu hoặc không dấu, theo số ký hiệu, cụm từ trong ngoặc kép)",
@@ -180,8 +179,6 @@ def build_spec() -> dict:
         "responses": cited}})
     for path, name, summary in (("/api/v1/volumes", "Volume", "Tập lưu trữ theo quý"),
                                 ("/api/v1/news", "News", "Tin Công báo")):
-        spec.components.schema(f"{name}List", {"type": "object", "properties": {"results": {
-            "type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}}})
         spec.path(path, operations={"get": {"summary": summary, "responses": {
             "200": {"description": summary, "content": _json(f"{name}List")},
             **NOT_MODIFIED, **COMMON}}})
@@ -201,6 +198,10 @@ def build_spec() -> dict:
                       **COMMON}}})
     document = spec.to_dict()
     document["security"] = [{}, {"ApiKey": []}]  # the key is optional: anonymous works too
+    _nullable_references(document["components"]["schemas"])
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            operation["operationId"] = OPERATION_IDS[method, path]
     _every_property_required(document)
     _examples(document)
     return document
@@ -260,6 +261,39 @@ def response_fields(schema: dict, components: dict) -> tuple[str, list[dict]]:
             "format") else ""), "nullable": bool(prop.get("nullable")),
             "description": prop.get("description", "")})
     return name, rows
+
+
+# What a generated client names each call (search(), get_document(), ...).
+OPERATION_IDS = {
+    ("get", "/api/v1/search"): "search", ("get", "/api/v1/documents"): "listDocuments",
+    ("get", "/api/v1/documents/{document_id}"): "getDocument",
+    ("get", "/api/v1/documents/{document_id}/pdf"): "getDocumentPdf",
+    ("get", "/api/v1/issues"): "listIssues", ("get", "/api/v1/issues/{year}/{number}"): "getIssue",
+    ("get", "/api/v1/citations"): "findCitation",
+    ("get", "/api/v1/citations/{year}/{number}/{page}"): "getCitation",
+    ("get", "/api/v1/volumes"): "listVolumes", ("get", "/api/v1/news"): "listNews",
+    ("post", "/api/v1/feedback"): "sendFeedback"}
+NULL_OBJECT = {"type": "object", "nullable": True}
+
+
+def _nullable_references(node) -> None:
+    """apispec writes a nullable reference for OpenAPI 3.0 as ``anyOf: [{$ref}, {type: object,
+    nullable: true}]``: a generated client then reads the answer as the untyped empty object
+    whenever that alternative comes first (openapi-python-client did, for a citation's
+    document). Written instead as ``allOf: [{$ref}], nullable: true``, which reads as
+    "that schema or null"."""
+    if isinstance(node, list):
+        for item in node:
+            _nullable_references(item)
+    if not isinstance(node, dict):
+        return
+    choices = node.get("anyOf")
+    if isinstance(choices, list) and NULL_OBJECT in choices and len(choices) == 2:
+        node.pop("anyOf")
+        node["allOf"] = [choice for choice in choices if choice != NULL_OBJECT]
+        node["nullable"] = True
+    for value in node.values():
+        _nullable_references(value)
 
 
 def _every_property_required(document: dict) -> None:

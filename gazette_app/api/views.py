@@ -26,12 +26,13 @@ from ..public_record import public_document_or_404
 from ..ratelimits import api_rate, feedback_rate, limiter, limits_off
 from ..schemas.api import (
     CitationSchema,
+    DocumentListSchema,
     DocumentSchema,
     FeedbackCreatedSchema,
     IssueDetailSchema,
-    IssueSchema,
-    NewsSchema,
-    VolumeSchema,
+    IssueListSchema,
+    NewsListSchema,
+    VolumeListSchema,
 )
 from ..schemas.forms import FeedbackSchema
 from ..security import absolute_url
@@ -135,8 +136,8 @@ def documents_by_notation():
         return bad_parameter("page", f"Trang {page} vượt quá số trang ({pages}).")
     found = db.session.scalars(query.order_by(Document.issued.desc(), Document.id.desc())
                                .offset((page - 1) * size).limit(size)).all()
-    return jsonify(total=total, page=page, size=size, pages=pages,
-                   results=DocumentSchema(many=True).dump(found))
+    return jsonify(DocumentListSchema().dump({"total": total, "page": page, "size": size,
+                                              "pages": pages, "results": found}))
 
 
 @bp.route("/documents/<int:document_id>/pdf")
@@ -160,7 +161,7 @@ def issues():
     found = db.session.scalars(select(Issue).where(Issue.year == int(year),
                                                    published_issues())
                                .order_by(Issue.date.desc(), Issue.id.desc())).all()
-    return jsonify(year=int(year), results=IssueSchema(many=True).dump(found))
+    return jsonify(IssueListSchema().dump({"year": int(year), "results": found}))
 
 
 @bp.route("/issues/<int:year>/<int:number>")
@@ -177,7 +178,7 @@ def issue(year: int, number: int):
 def volumes():
     found = db.session.scalars(select(Volume).order_by(Volume.year.desc(),
                                                        Volume.quarter.desc())).all()
-    return jsonify(results=VolumeSchema(many=True).dump(found))
+    return jsonify(VolumeListSchema().dump({"results": found}))
 
 
 @bp.route("/citations")
@@ -208,7 +209,7 @@ def _cited(citation):
 def news():
     found = db.session.scalars(select(NewsItem).order_by(NewsItem.published_at.desc())
                                .limit(50)).all()
-    return jsonify(results=NewsSchema(many=True).dump(found))
+    return jsonify(NewsListSchema().dump({"results": found}))
 
 
 @bp.route("/feedback", methods=["POST"])

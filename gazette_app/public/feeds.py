@@ -119,9 +119,11 @@ def sitemap():
 @bp.route("/robots.txt")
 def robots():
     """Everything public may be indexed except the staff side, the API and the search results
-    (endless combinations of filters); the sitemap lists every issue and document."""
+    (endless combinations of filters); the search and feedback pages themselves may ("$": the
+    bare path, without a query); the sitemap lists every issue and document."""
     lines = ["User-agent: *", "Disallow: /staff/", "Disallow: /login", "Disallow: /api/",
-             "Disallow: /tim-kiem", "Disallow: /co-chu/", "Disallow: /gop-y",
+             "Disallow: /tim-kiem", "Allow: /tim-kiem$", "Disallow: /co-chu/",
+             "Disallow: /gop-y", "Allow: /gop-y$",
              f"Sitemap: {absolute_url(url_for('public.sitemap'))}", ""]
     return Response("\n".join(lines), mimetype="text/plain",
                     headers={"Cache-Control": "public, max-age=86400"})

@@ -240,3 +240,26 @@ class FeedbackCreatedSchema(Schema):
     id = fields.Integer()
     created_at = fields.DateTime()
     message = fields.String()
+
+
+# --- lists: the answers' envelopes, dumped by these very schemas ---------------------------
+
+class DocumentListSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    size = fields.Integer()
+    pages = fields.Integer()
+    results = fields.List(fields.Nested(DocumentSchema))
+
+
+class IssueListSchema(Schema):
+    year = fields.Integer()
+    results = fields.List(fields.Nested(IssueSchema))
+
+
+class VolumeListSchema(Schema):
+    results = fields.List(fields.Nested(VolumeSchema))
+
+
+class NewsListSchema(Schema):
+    results = fields.List(fields.Nested(NewsSchema))

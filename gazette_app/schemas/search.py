@@ -15,6 +15,7 @@ from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS, SearchQuery
 from ..extensions import db
 from ..models import Document, Issuer
 from ..vocabulary import STATUS_LABELS
+from .api import ref
 from .records import Text
 
 
@@ -115,7 +116,41 @@ def to_query(values: dict) -> SearchQuery:
 
 # --- the result, as /api/v1/search sends it ----------------------------------------------------
 
-URI = {"type": "string", "format": "uri"}
+
+
+class HitPublicationSchema(Schema):
+    """Where a hit was published (dumped from a ``public_record.HitView``)."""
+    issue = fields.String(attribute="issue_label", metadata={"example": "Số 12/2026"})
+    year = fields.Integer(attribute="issue_year")
+    number = fields.Integer(attribute="issue_number")
+    page = fields.Integer(allow_none=True)
+    label = fields.String(attribute="publication",
+                          metadata={"example": "Công báo Số 12/2026, tr. 23"})
+    url = fields.String(attribute="issue_url", metadata={"format": "uri"})
+
+
+class HitSchema(Schema):
+    """A search hit (dumped from a ``public_record.HitView``)."""
+    id = fields.Integer(attribute="hit.id")
+    title = fields.String(metadata={"example": "Nghị quyết số 21/NQ-HĐND của HĐND xã Chiềng Hặc"})
+    notation = fields.String(attribute="hit.notation")
+    issuer = fields.String(attribute="hit.issuer")
+    issuer_code = fields.String(attribute="hit.issuer_code")
+    doc_type = fields.String(attribute="hit.doc_type")
+    type_name = fields.String()
+    issued = fields.Date(attribute="hit.issued")
+    abstract = fields.String(attribute="hit.abstract")
+    status = fields.String(metadata={"enum": list(STATUS_LABELS)})
+    status_label = fields.String()
+    legal = fields.Boolean(attribute="hit.legal")
+    url = fields.String(metadata={"format": "uri", "description": "the readable URL"})
+    highlights = fields.Dict(keys=fields.String(), values=fields.String(),
+                             attribute="hit.highlights",
+                             metadata={"description": "field → text with <mark>"})
+    publication = fields.Method("_publication", allow_none=True, metadata=ref("HitPublication"))
+
+    def _publication(self, view):
+        return HitPublicationSchema().dump(view) if view.issue_label else None
 
 
 class FacetSchema(Schema):
@@ -129,41 +164,6 @@ class FacetsSchema(Schema):
     doc_type = fields.List(fields.Nested(FacetSchema))
     year = fields.List(fields.Nested(FacetSchema))
     status = fields.List(fields.Nested(FacetSchema))
-
-
-class HitPublicationSchema(Schema):
-    """Where a hit was published (read from a ``public_record.HitView``)."""
-    issue = fields.String(attribute="issue_label", metadata={"example": "Số 12/2026"})
-    year = fields.Integer(attribute="issue_year")
-    number = fields.Integer(attribute="issue_number")
-    page = fields.Integer(allow_none=True)
-    label = fields.String(attribute="publication",
-                          metadata={"example": "Công báo Số 12/2026, tr. 23"})
-    url = fields.String(attribute="issue_url", metadata=URI)
-
-
-class HitSchema(Schema):
-    """One search hit (a ``public_record.HitView``): the index's hit and what the database
-    says of it today."""
-    id = fields.Integer(attribute="hit.id")
-    title = fields.String(metadata={"example": "Nghị quyết số 21/NQ-HĐND của HĐND xã Chiềng Hặc"})
-    notation = fields.String(attribute="hit.notation")
-    issuer = fields.String(attribute="hit.issuer")
-    issuer_code = fields.String(attribute="hit.issuer_code")
-    doc_type = fields.String(attribute="hit.doc_type")
-    type_name = fields.String()
-    issued = fields.Date(attribute="hit.issued")
-    abstract = fields.String(attribute="hit.abstract")
-    status = fields.String(metadata={"enum": list(STATUS_LABELS)})
-    status_label = fields.String()
-    legal = fields.Boolean(attribute="hit.legal")
-    highlights = fields.Dict(keys=fields.String(), values=fields.String(),
-                             attribute="hit.highlights")
-    url = fields.String(metadata={**URI, "description": "the readable URL"})
-    publication = fields.Function(
-        lambda view: HitPublicationSchema().dump(view) if view.issue_label else None,
-        metadata={"allOf": [{"$ref": "#/components/schemas/HitPublication"}],
-                  "nullable": True})
 
 
 class SearchResultSchema(Schema):

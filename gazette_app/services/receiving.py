@@ -25,6 +25,7 @@ from ..intake.checks import DOCUMENT_KINDS, check_file, shown_name
 from ..intake.files import KINDS, Kind, office_hazards
 from ..intake.metadata import propose
 from ..intake.relations import extract_relations
+from ..intake.tables import with_tables
 from ..intake.text import clean_rendition, legacy_encoding, needs_ocr, page_texts, read_pdf
 from ..intake.tools import libreoffice_to_pdf, ocr_pdf
 from ..jobs import JobFailed, Progress, enqueue, handler
@@ -151,6 +152,7 @@ def _process(receipt: Receipt, progress: Progress) -> None:
             texts = page_texts(read_pdf(pdf))
             receipt.ocr = True
             notes.append("Bản quét: chữ được nhận dạng tự động (OCR), cần đối chiếu kỹ.")
+        main_pdf = pdf
         annexes = receipt.files[1:]
         if annexes:
             parts = [pdf] + [_as_pdf(annex, folder, progress, 60) for annex in annexes]
@@ -163,7 +165,7 @@ def _process(receipt: Receipt, progress: Progress) -> None:
     progress(80, "Đang đọc nội dung và đề xuất thông tin")
     blob = get_store().put_bytes(pdf)
     receipt.pdf_sha256, receipt.pdf_pages = blob.sha256, len(read_pdf(pdf).pages)
-    receipt.text = "\n\n".join(texts)[:MAX_TEXT_CHARS]
+    receipt.text = "\n\n".join(_text_with_tables(receipt, texts, main_pdf))[:MAX_TEXT_CHARS]
     receipt.legacy_encoding = legacy_encoding(receipt.text)
     if receipt.legacy_encoding:
         notes.append(f"Văn bản gõ bằng phông cũ {receipt.legacy_encoding} (không phải Unicode): "
@@ -179,6 +181,16 @@ def _process(receipt: Receipt, progress: Progress) -> None:
         notes.append("Chưa đọc được: " + ", ".join(missing) + "; cần nhập tay.")
     receipt.message = " ".join(notes)
     receipt.state = "proposed"
+
+
+def _text_with_tables(receipt: Receipt, texts: list[str], pdf: bytes) -> list[str]:
+    """The text kept and shown, its tables' rows marked (``intake.tables``); an OCRed scan's
+    text layer is too uncertain for columns."""
+    if receipt.ocr:
+        return texts
+    main = receipt.main_file
+    source = get_store().path(main["sha256"]).read_bytes() if main["kind"] == "docx" else b""
+    return with_tables(texts, main["kind"], source, pdf)
 
 
 def _withhold_active_content(receipt: Receipt) -> list[str]:

@@ -1,8 +1,8 @@
 // The document's PDF drawn page by page with pdf.js (vendored): phones do not show PDFs
 // inline. Pages are drawn when they come into view; "#trang=23" in the address shows page 23
 // (the text's page marks and citations link there). Without JavaScript the buttons above
-// open or download the file.
-import * as pdfjs from "./vendor/pdfjs/pdf.min.mjs";
+// open or download the file. pdf.js (350 KB) is fetched only when the viewer comes near the
+// screen or a page is asked for, so that it does not hold up the text a reader came for.
 
 const PAGE = /^#trang=(\d{1,5})$/;
 
@@ -24,6 +24,7 @@ async function draw(pdf, canvas, number, width) {
 }
 
 async function start(box) {
+  const pdfjs = await import("./vendor/pdfjs/pdf.min.mjs");
   const status = box.querySelector(".gz-pdf__status");
   const holder = box.querySelector(".gz-pdf__pages");
   pdfjs.GlobalWorkerOptions.workerSrc = box.dataset.workerUrl;
@@ -68,4 +69,20 @@ async function start(box) {
 }
 
 const box = document.querySelector(".gz-pdf[data-pdf-url]");
-if (box) start(box);
+if (box) {
+  let started = false;
+  const begin = () => {
+    if (!started) {
+      started = true;
+      start(box);
+    }
+  };
+  if (wanted()) begin();
+  window.addEventListener("hashchange", () => { if (wanted()) begin(); });
+  new IntersectionObserver((seen, near) => {
+    if (seen.some((item) => item.isIntersecting)) {
+      near.disconnect();
+      begin();
+    }
+  }, { rootMargin: "600px 0px" }).observe(box);
+}

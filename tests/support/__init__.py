@@ -8,6 +8,9 @@ as processes, the throwaway databases. Modules mirror what they build for:
 - ``databases``: a fresh PostgreSQL database per test, the test Redis
 - ``issues``, ``intake``, ``search``: document PDFs, office files and scans, search corpora
 - ``receiving``: uploads through the receiving page and the proposal form
-- ``servers``: the app under gunicorn or flask, a cookie-keeping client
+- ``servers``: the app under gunicorn or flask, a cookie-keeping client; ``demo_server``: the
+  demo served once per session (generated API client, Lighthouse)
+- ``tables``: a decision with a table, received and registered
+- ``signing_pki``: a local PKI (CA, TSA, OCSP, CRL) for the signature tests
 - ``import_graph``: the project's import graph, read from the source
 """

@@ -3,6 +3,7 @@ member's browser session (cookies, CSRF tokens, form posts) against it."""
 from __future__ import annotations
 
 import http.cookiejar
+import os
 import re
 import socket
 import subprocess
@@ -19,9 +20,17 @@ BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port: any, or one of GAZETTE_TEST_PORTS ("5700-5749") when a machine
+    shared by several developers gives each a range."""
+    low, _, high = os.environ.get("GAZETTE_TEST_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise AssertionError(f"no free port in GAZETTE_TEST_PORTS={low}-{high}")
 
 
 def flask(env: dict, *args: str, timeout: float = 900) -> str:
