@@ -25,6 +25,7 @@ from ..services.freeze import DocumentFrozen, freeze_reason
 from ..services.lateness import by_issuer as lateness_by_issuer
 from ..services.users import AccountError, create_user, update_user
 from ..vocabulary import AUDIT_ACTIONS, AUDIT_FIELDS, STATUS_LABELS
+from . import compare, document_list
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
@@ -147,8 +148,9 @@ def _document_filters() -> tuple[list, dict]:
 @bp.route("/documents")
 def documents():
     conditions, args = _document_filters()
-    query = select(Document).where(*conditions).order_by(Document.issued.desc(),
-                                                         Document.id.desc())
+    sort = document_list.parse_sort(request.args.get("sap", "")[:32],
+                                    request.args.get("chieu", "")[:8])
+    query = document_list.sorted_query(conditions, sort)
     page = db.paginate(query, page=request_page(), per_page=50, max_per_page=200,
                        error_out=False)
     issuers = db.session.scalars(select(Issuer).order_by(Issuer.name)).all()
@@ -156,7 +158,9 @@ def documents():
                                    .order_by(Document.doc_type)).all()
     years = db.session.scalars(select(Document.year).distinct().order_by(Document.year)).all()
     return render_template("staff/documents.html", page=page, args=args, issuers=issuers,
-                           doc_types=doc_types, years=years, statuses=STATUS_LABELS)
+                           doc_types=doc_types, years=years, statuses=STATUS_LABELS,
+                           sort=sort, sorts=document_list.SORTS,
+                           issue_place=document_list.issue_place)
 
 
 def _document_or_404(document_id: int) -> Document:
@@ -175,7 +179,9 @@ def document(document_id: int):
         AuditEvent.object_type == "document", AuditEvent.object_id == str(doc.id))
         .order_by(AuditEvent.id.desc())).all()
     return render_template("staff/document.html", doc=doc, flags=flags, trail=trail,
-                           statuses=STATUS_LABELS, errors={})
+                           statuses=STATUS_LABELS, errors={},
+                           compare_fields=compare.compare_fields,
+                           abstract_diff=compare.abstract_diff)
 
 
 @bp.route("/documents/<int(max=2147483647):document_id>/edit", methods=["POST"])
