@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from print_templates.dates import short_date
 from search_index.analysis import fold, nfc
@@ -15,7 +16,7 @@ from .. import clock
 from ..auth.access import require_role, role_required
 from ..extensions import db
 from ..inputs import optional_int, request_page
-from ..models import AuditEvent, Document, DuplicateFlag, Issue, Issuer, Role, User
+from ..models import AuditEvent, Document, DuplicateFlag, Issue, IssueEntry, Issuer, Role, User
 from ..models.document import DOCUMENT_STATES
 from ..models.issue import ISSUE_STATES
 from ..schemas import DocumentFieldsSchema
@@ -109,9 +110,12 @@ def dashboard():
     recent = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(10)).all()
     board = deadline_board()
     today = clock.today()
+    # Each document's issue entries come with it (two queries in all), not one lookup per
+    # document per load: lateness reads when, and whether, each was published.
     this_year = db.session.scalars(select(Document).where(
         Document.state != "withdrawn", Document.received_at >= clock.start_of_day(
-            date(today.year, 1, 1)))).all()
+            date(today.year, 1, 1))).options(
+        selectinload(Document.entries).joinedload(IssueEntry.issue))).all()
     late = lateness_by_issuer(this_year, today)
     return render_template("staff/dashboard.html", by_state=by_state, flagged=flagged,
                            recent=recent, board=board, today=today, late=late,

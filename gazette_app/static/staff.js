@@ -40,3 +40,17 @@
     show();
   });
 }());
+
+// 3. A shortened hash: "chép mã" copies the whole value to the clipboard.
+(function () {
+  "use strict";
+  if (!navigator.clipboard) { return; }
+  Array.prototype.forEach.call(document.querySelectorAll("button.gz-copy[data-copy]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+        button.textContent = "đã chép";
+      });
+    });
+  });
+}());
