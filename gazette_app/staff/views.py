@@ -68,7 +68,7 @@ def audit_names(events) -> dict[tuple[str, str], tuple[str, str | None]]:
     """What each event is about, named as staff know it ("Quyết định số 12/QĐ-UBND (UBND
     xã Chiềng Mai)", "Số 08/2026"), with the staff page to open, for one page of events."""
     ids = {kind: {e.object_id for e in events if e.object_type == kind and
-                  str(e.object_id).isdigit()} for kind in ("document", "issue", "receipt")}
+                  str(e.object_id).isdigit()} for kind in ("document", "issue", "receipt", "user")}
     names: dict[tuple[str, str], tuple[str, str | None]] = {}
     for document in db.session.scalars(select(Document).where(
             Document.id.in_([int(i) for i in ids["document"]]))):
@@ -79,6 +79,8 @@ def audit_names(events) -> dict[tuple[str, str], tuple[str, str | None]]:
             Issue.id.in_([int(i) for i in ids["issue"]]))):
         names[("issue", str(issue.id))] = (f"{issue.label}/{issue.year}",
                                            url_for("staff.issue", issue_id=issue.id))
+    for user in db.session.scalars(select(User).where(User.id.in_([int(i) for i in ids["user"]]))):
+        names[("user", str(user.id))] = (f"tài khoản {user.username}", None)
     for receipt_id in ids["receipt"]:
         names[("receipt", receipt_id)] = (f"Hồ sơ tiếp nhận {receipt_id}",
                                           url_for("staff.receipt", receipt_id=int(receipt_id)))

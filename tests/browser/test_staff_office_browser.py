@@ -31,7 +31,7 @@ MAX_ACTIONS = 8
 # What a clerk must never read: audit codes, Python reprs, full hashes, internal ids.
 CODE = re.compile(r"\b(auth|issue|document|user|receipt|volume|store|feedback|instance)\.[a-z_]+"
                   r"\b|\['|\{'|\b[0-9a-f]{64}\b|\bissue \d+\b|\bNone\b|#\d+\b|Traceback|"
-                  r"\b[a-z]+(_[a-z0-9]+)+:")
+                  r"\b[a-z]+(_[a-z0-9]+)+:|tài khoản \d+\b")
 ISSUERS = [("UBND Tỉnh", "Quyết định của UBND tỉnh", "QĐ-UBND", "Chủ tịch UBND tỉnh"),
            ("HĐND Tỉnh", "Nghị quyết của HĐND tỉnh", "NQ-HĐND", "Chủ tịch HĐND tỉnh"),
            ("HĐND xã Chiềng Mai", "Nghị quyết HĐND xã", "NQ-HĐND", "Chủ tịch HĐND xã")]
