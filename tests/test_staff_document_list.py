@@ -31,9 +31,9 @@ def test_documents_sort_by_a_whitelisted_column_and_show_issue_and_page(app, cli
     with app.app_context():
         editor, approver = _users()
         issue = workflow.create_issue(2026, [1], date(2026, 8, 10), ids[:2], editor)
-        workflow.compose(issue, editor)
-        workflow.approve(issue, approver)
-        workflow.publish(issue, approver)
+        for step, actor in ((workflow.compose, editor), (workflow.approve, approver),
+                            (workflow.publish, approver)):
+            step(issue, actor)
         first = db.session.get(Document, ids[0])
         place = f"{issue.label}, tr. {first.published_page}"
         notations = sorted(d.notation_key for d in db.session.scalars(select(Document)))
