@@ -92,6 +92,8 @@ AUDIT_FIELDS: dict[str, str] = {
     "full_name": "Họ tên", "name": "Tên", "rate": "Giới hạn", "title": "Tiêu đề",
     "channel": "Kênh", "ok": "Kết quả", "files": "Số tệp", "missing": "Tệp thiếu",
     "altered": "Tệp bị sửa", "filename": "Tên tệp", "sha256": "Mã kiểm tra",
+    "content_sha256": "Mã nội dung", "manifest_sha256": "Mã bản kê", "issues": "Các số",
+    "label": "Tên tập", "pages": "Số trang", "sheets": "Số tờ giấy",
 }
 
 

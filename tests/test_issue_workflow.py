@@ -19,7 +19,13 @@ from gazette_app.services.documents import attach_source
 from gazette_app.services.users import create_user
 from gazette_app.storage import get_store
 from issues.signing import create_pkcs12
-from tests.support.records import ISSUE_DATE, approved_issue, load_documents, staff_pair
+from tests.support.records import (
+    ISSUE_DATE,
+    approved_issue,
+    load_documents,
+    published_issue,
+    staff_pair,
+)
 
 
 @pytest.mark.both_databases
@@ -203,17 +209,6 @@ def test_wrong_certificate_password_is_a_clear_refusal(app, tmp_path):
         assert db.session.get(Issue, issue.id).state == "approved"
 
 
-def _publish_one(app, tmp_path) -> int:
-    ids = load_documents(app, tmp_path, 1)
-    with app.app_context():
-        editor, approver = staff_pair()
-        issue = workflow.create_issue(2026, [1], ISSUE_DATE, ids, editor)
-        workflow.compose(issue, editor)
-        workflow.approve(issue, approver)
-        workflow.publish(issue, approver)
-        return issue.id
-
-
 def test_demo_certificate_signs_by_default(app, runner, tmp_path):
     """What `make run` does: the demo certificate is created, and publishing with no
     certificate configured signs with it; pyHanko and poppler's pdfsig both accept it."""
@@ -224,7 +219,7 @@ def test_demo_certificate_signs_by_default(app, runner, tmp_path):
 
     result = runner.invoke(args=["demo-certificate"])
     assert result.exit_code == 0 and "demo-certificate.p12" in result.output, result.output
-    issue_id = _publish_one(app, tmp_path)
+    issue_id = published_issue(app, tmp_path)
     with app.app_context():
         published = db.session.get(Issue, issue_id)
         signed = get_store().path(published.signed_pdf_sha256)

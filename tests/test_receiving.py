@@ -141,7 +141,7 @@ def test_relations_link_archive_targets_and_change_their_status(app, client, aut
         form = proposal_form(receipt, doc_type="Quyết định của UBND tỉnh",
                               effective=TODAY.isoformat())
     page = client.get(f"/staff/receipts/{receipt.id}").get_data(as_text=True)
-    assert "Không có trong kho" in page and f"#{target.id}" in page
+    assert "Không có trong kho" in page and f'href="/staff/documents/{target.id}"' in page
     assert _register_through_page(client, receipt.id, form).status_code == 302
     with app.app_context():
         target = db.session.get(Document, target.id)

@@ -14,10 +14,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from gazette_app import clock
 from gazette_app.extensions import db
 from gazette_app.models import Issue
-from gazette_app.services import issues as workflow
 from gazette_app.storage import get_store
 from tests.support import signing_pki
-from tests.support.records import approved_issue, staff_pair
+from tests.support.records import published_issue
 
 
 @contextmanager
@@ -32,16 +31,9 @@ def configured_pki(app, tmp_path, **options):
         yield pki
 
 
-def publish_one(app, tmp_path) -> int:
-    issue_id = approved_issue(app, tmp_path, 1)
-    with app.app_context():
-        workflow.publish(db.session.get(Issue, issue_id), staff_pair()[1])
-    return issue_id
-
-
 def test_retimestamp_appends_a_revision_and_keeps_the_published_bytes(app, runner, tmp_path):
     with configured_pki(app, tmp_path):
-        issue_id = publish_one(app, tmp_path)
+        issue_id = published_issue(app, tmp_path)
         fresh = runner.invoke(args=["retimestamp", "--dry-run"])
         assert fresh.exit_code == 0 and "due" not in fresh.output, fresh.output  # nothing due
         tomorrow = (clock.now() + dt.timedelta(days=1)).date().isoformat()
@@ -88,14 +80,14 @@ def test_retimestamp_appends_a_revision_and_keeps_the_published_bytes(app, runne
 def test_a_tsa_certificate_near_expiry_makes_an_edition_due(app, runner, tmp_path):
     app.config.update(RETIMESTAMP_MARGIN_DAYS=365)
     with configured_pki(app, tmp_path, tsa_days=200):  # expires inside the margin
-        publish_one(app, tmp_path)
+        published_issue(app, tmp_path)
         listed = runner.invoke(args=["retimestamp", "--dry-run"])
         assert listed.exit_code == 0 and "due Số 01/2026" in listed.output, listed.output
 
 
 def test_retimestamp_without_a_tsa_fails_and_changes_nothing(app, runner, tmp_path):
     with configured_pki(app, tmp_path):
-        issue_id = publish_one(app, tmp_path)
+        issue_id = published_issue(app, tmp_path)
     app.config.update(GAZETTE_SIGNING_TSA_URL="http://127.0.0.1:9/tsa")  # nothing listens
     tomorrow = (clock.now() + dt.timedelta(days=1)).date().isoformat()
     result = runner.invoke(args=["retimestamp", "--before", tomorrow])
@@ -106,7 +98,7 @@ def test_retimestamp_without_a_tsa_fails_and_changes_nothing(app, runner, tmp_pa
 
 def test_the_issue_page_and_the_api_state_the_signature(app, tmp_path):
     with configured_pki(app, tmp_path):
-        issue_id = publish_one(app, tmp_path)
+        issue_id = published_issue(app, tmp_path)
     client = app.test_client()  # the PKI's servers are gone: nothing is validated per request
     page = client.get("/cong-bao/2026/1").get_data(as_text=True)
     assert "Đã ký số bởi Văn phòng UBND tỉnh (thử nghiệm) lúc " in page, page
@@ -140,7 +132,7 @@ def test_the_demo_signs_while_replaying_a_past_day(app, runner, tmp_path):
     (clock.replaying); the signature, its timestamp and the demo CRL use real time."""
     assert runner.invoke(args=["demo-certificate"]).exit_code == 0
     with clock.replaying(dt.datetime(2026, 2, 3, 9, tzinfo=dt.UTC)):
-        issue_id = publish_one(app, tmp_path)
+        issue_id = published_issue(app, tmp_path)
     with app.app_context():
         issue = db.session.get(Issue, issue_id)
         state = issue.signature_state

@@ -15,7 +15,7 @@ from gazette_app.models import Issue
 from gazette_app.storage import get_store
 from issues.signing_ltv import Trust, signature_state
 from tests.support import signing_pki
-from tests.test_signing_archive import publish_one
+from tests.support.records import published_issue
 
 MODULES = ("/usr/lib/softhsm/libsofthsm2.so",
            "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
@@ -74,7 +74,7 @@ def test_an_issue_is_signed_with_a_key_in_softhsm2(app, tmp_path, monkeypatch):
                           GAZETTE_SIGNING_PKCS11_TOKEN=TOKEN, GAZETTE_SIGNING_PKCS11_KEY="ky-so",
                           GAZETTE_SIGNING_PKCS11_PIN=PIN, GAZETTE_SIGNING_TSA_URL=pki.tsa_url,
                           GAZETTE_SIGNING_TRUST_ROOTS=str(tmp_path / "roots.pem"))
-        issue_id = publish_one(app, tmp_path / "docs")
+        issue_id = published_issue(app, tmp_path / "docs")
         roots = pki.roots_pem()
     with app.app_context():
         issue = db.session.get(Issue, issue_id)
@@ -101,4 +101,4 @@ def test_a_wrong_pin_is_a_clear_refusal(app, tmp_path, monkeypatch):
                           GAZETTE_SIGNING_PKCS11_PIN="0000", GAZETTE_SIGNING_TSA_URL=pki.tsa_url,
                           GAZETTE_SIGNING_TRUST_ROOTS=str(tmp_path / "roots.pem"))
         with pytest.raises(workflow.IssueWorkflowError, match="Không mở được thiết bị ký số"):
-            publish_one(app, tmp_path / "docs")
+            published_issue(app, tmp_path / "docs")

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from print_templates.dates import short_date
 from search_index.analysis import fold, nfc
@@ -15,7 +16,17 @@ from .. import clock
 from ..auth.access import require_role, role_required
 from ..extensions import db
 from ..inputs import optional_int, request_page
-from ..models import AuditEvent, Document, DocumentState, DuplicateFlag, Issue, Issuer, Role, User
+from ..models import (
+    AuditEvent,
+    Document,
+    DocumentState,
+    DuplicateFlag,
+    Issue,
+    IssueEntry,
+    Issuer,
+    Role,
+    User,
+)
 from ..models.states import DOCUMENT_STATES, ISSUE_STATES
 from ..schemas.records import DocumentFieldsSchema
 from ..services import documents as document_service
@@ -24,6 +35,7 @@ from ..services.freeze import DocumentFrozen, freeze_reason
 from ..services.lateness import by_issuer as lateness_by_issuer
 from ..services.users import AccountError, create_user, update_user
 from ..vocabulary import AUDIT_ACTIONS, AUDIT_FIELDS, STATUS_LABELS
+from . import compare, document_list
 from .blueprint import bp
 
 
@@ -64,7 +76,7 @@ def audit_names(events) -> dict[tuple[str, str], tuple[str, str | None]]:
     """What each event is about, named as staff know it ("Quyết định số 12/QĐ-UBND (UBND
     xã Chiềng Mai)", "Số 08/2026"), with the staff page to open, for one page of events."""
     ids = {kind: {e.object_id for e in events if e.object_type == kind and
-                  str(e.object_id).isdigit()} for kind in ("document", "issue", "receipt")}
+                  str(e.object_id).isdigit()} for kind in ("document", "issue", "receipt", "user")}
     names: dict[tuple[str, str], tuple[str, str | None]] = {}
     for document in db.session.scalars(select(Document).where(
             Document.id.in_([int(i) for i in ids["document"]]))):
@@ -75,6 +87,8 @@ def audit_names(events) -> dict[tuple[str, str], tuple[str, str | None]]:
             Issue.id.in_([int(i) for i in ids["issue"]]))):
         names[("issue", str(issue.id))] = (f"{issue.label}/{issue.year}",
                                            url_for("staff.issue", issue_id=issue.id))
+    for user in db.session.scalars(select(User).where(User.id.in_([int(i) for i in ids["user"]]))):
+        names[("user", str(user.id))] = (f"tài khoản {user.username}", None)
     for receipt_id in ids["receipt"]:
         names[("receipt", receipt_id)] = (f"Hồ sơ tiếp nhận {receipt_id}",
                                           url_for("staff.receipt", receipt_id=int(receipt_id)))
@@ -106,9 +120,12 @@ def dashboard():
     recent = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(10)).all()
     board = deadline_board()
     today = clock.today()
+    # Each document's issue entries come with it (two queries in all), not one lookup per
+    # document per load: lateness reads when, and whether, each was published.
     this_year = db.session.scalars(select(Document).where(
         Document.state != DocumentState.WITHDRAWN, Document.received_at >= clock.start_of_day(
-            date(today.year, 1, 1)))).all()
+            date(today.year, 1, 1))).options(
+        selectinload(Document.entries).joinedload(IssueEntry.issue))).all()
     late = lateness_by_issuer(this_year, today)
     return render_template("staff/dashboard.html", by_state=by_state, flagged=flagged,
                            recent=recent, board=board, today=today, late=late,
@@ -145,8 +162,9 @@ def _document_filters() -> tuple[list, dict]:
 @bp.route("/documents")
 def documents():
     conditions, args = _document_filters()
-    query = select(Document).where(*conditions).order_by(Document.issued.desc(),
-                                                         Document.id.desc())
+    sort = document_list.parse_sort(request.args.get("sap", "")[:32],
+                                    request.args.get("chieu", "")[:8])
+    query = document_list.sorted_query(conditions, sort)
     page = db.paginate(query, page=request_page(), per_page=50, max_per_page=200,
                        error_out=False)
     issuers = db.session.scalars(select(Issuer).order_by(Issuer.name)).all()
@@ -154,7 +172,9 @@ def documents():
                                    .order_by(Document.doc_type)).all()
     years = db.session.scalars(select(Document.year).distinct().order_by(Document.year)).all()
     return render_template("staff/documents.html", page=page, args=args, issuers=issuers,
-                           doc_types=doc_types, years=years, statuses=STATUS_LABELS)
+                           doc_types=doc_types, years=years, statuses=STATUS_LABELS,
+                           sort=sort, sorts=document_list.SORTS,
+                           issue_place=document_list.issue_place)
 
 
 @bp.route("/documents/<int:document_id>")
@@ -166,7 +186,9 @@ def document(document_id: int):
         AuditEvent.object_type == "document", AuditEvent.object_id == str(doc.id))
         .order_by(AuditEvent.id.desc())).all()
     return render_template("staff/document.html", doc=doc, flags=flags, trail=trail,
-                           statuses=STATUS_LABELS, errors={})
+                           statuses=STATUS_LABELS, errors={},
+                           compare_fields=compare.compare_fields,
+                           abstract_diff=compare.abstract_diff)
 
 
 @bp.route("/documents/<int:document_id>/edit", methods=["POST"])

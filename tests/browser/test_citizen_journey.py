@@ -52,13 +52,13 @@ def test_citizen_and_staff_journey(app, runner, live_server, browser, screenshot
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.click("nav >> text=Góp ý")
-    rows = page.locator("table.table tbody tr a")
+    rows = page.locator("table.govuk-table tbody tr a")
     assert rows.count() == 2
     rows.first.click()
     page.fill("#answer", "Văn phòng đã bổ sung phụ lục. Cảm ơn bạn.")
     page.click("text=Lưu trả lời")
     assert "Đã lưu câu trả lời" in page.inner_text("main")
-    assert page.locator("table.table tbody tr a").count() == 1
+    assert page.locator("table.govuk-table tbody tr a").count() == 1
     page.screenshot(path=str(screenshot_dir / "staff-feedback-desktop.png"))
 
 

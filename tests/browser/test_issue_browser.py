@@ -28,7 +28,7 @@ def test_compose_approve_publish_in_the_browser(app, tmp_path, live_server, brow
     assert "Đã tạo bản nháp Số 01/2026" in page.content()
     page.click("text=Dàn trang / xem trước")
     assert "Đã dàn trang" in page.content()
-    assert page.locator("table.table").first.locator("tbody tr").count() == 5
+    assert page.locator("table.govuk-table").first.locator("tbody tr").count() == 5
     page.screenshot(path=str(screenshot_dir / "staff-issue-draft.png"), full_page=False)
     assert page.locator("button:text-is('Duyệt')").count() == 0  # an editor cannot approve
     page.click("text=Đăng xuất")

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from gazette_app.extensions import db
-from gazette_app.models import Document, User
+from gazette_app.models import Document, Issue, User
 from gazette_app.services import issues as workflow
 from gazette_app.services.documents import attach_pdf
 from gazette_app.services.records import import_records
@@ -53,6 +53,14 @@ def approved_issue(app, tmp_path, count: int = 3) -> int:
         workflow.compose(issue, editor)
         workflow.approve(issue, approver)
         return issue.id
+
+
+def published_issue(app, tmp_path, count: int = 1) -> int:
+    """An issue Số 01 of ``count`` sample documents, published; returns its id."""
+    issue_id = approved_issue(app, tmp_path, count)
+    with app.app_context():
+        workflow.publish(db.session.get(Issue, issue_id), staff_pair()[1])
+    return issue_id
 
 
 def load_public_demo_records(app) -> None:
