@@ -102,7 +102,11 @@ def build_spec() -> dict:
         "code": {"type": "string", "description": "pass it back as the filter's value"},
         "label": string, "count": integer}})
     spec.components.schema("SearchResult", {"type": "object", "properties": {
-        "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"},
+        "total": {"type": "integer"},
+        "total_relation": {"type": "string", "enum": ["eq", "gte"], "description":
+                           "gte: more than total documents match (counting stops at 10,000; "
+                           "the facets then count the first 10,000 matches)"},
+        "page": {"type": "integer"}, "size": {"type": "integer"},
         "pages": {"type": "integer"}, "suggestion": {"type": "string", "nullable": True},
         "relaxed": {"type": "boolean"},
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},

@@ -1,0 +1,33 @@
+"""Search at national scale (issue 20): counts stop at a cap, facets count a bounded sample,
+and the caller is told ("more than 10,000"), on every backend that applies the cap."""
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from search_index.model import SearchQuery
+from tests.search_fixtures import make_backend, search_documents
+
+CAPPED = ["postgres"]
+
+
+@pytest.mark.parametrize("kind", CAPPED)
+def test_counts_stop_at_the_cap(kind, tmp_path, monkeypatch):
+    monkeypatch.setattr(importlib.import_module(f"search_index.{kind}_backend"), "COUNT_CAP", 10)
+    with make_backend(kind, tmp_path) as backend:
+        backend.index(search_documents())
+        every = backend.search(SearchQuery(size=5))  # all 367 documents, by date
+        assert (every.total, every.total_relation, every.total_is_capped) == (10, "gte", True)
+        assert len(every.hits) == 5 and every.pages == 2
+        assert [h.issued for h in every.hits] == sorted((h.issued for h in every.hits),
+                                                        reverse=True)
+        assert 10 <= sum(n for _, n in every.facets["issuer"]) <= 11  # the sample only
+        ranked = backend.search(SearchQuery(text="quy hoạch chung", size=5))  # 22 match
+        assert ranked.total_relation == "gte" and ranked.total == 10
+        assert all("quy hoạch chung" in h.abstract.lower() for h in ranked.hits[:3])
+        one = backend.search(SearchQuery(text="1182/QĐ-UBND"))
+        assert (one.total, one.total_relation) == (1, "eq")
+        assert one.hits[0].notation == "1182/QĐ-UBND"
+        few = backend.search(SearchQuery(text="hồ chứa", size=50))
+        assert few.total_relation == "eq" and few.total == len(few.hits) <= 10
