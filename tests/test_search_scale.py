@@ -9,7 +9,7 @@ import pytest
 from search_index.model import SearchQuery
 from tests.search_fixtures import make_backend, search_documents
 
-CAPPED = ["postgres"]
+CAPPED = ["tantivy", "postgres"]
 
 
 @pytest.mark.parametrize("kind", CAPPED)
