@@ -47,6 +47,7 @@ RANK_SAMPLE = 2000
 NOTATION_CANDIDATES = 200  # documents bearing a notation or number asked for, at most
 PHRASE_BODY_CANDIDATES = 300  # documents whose body a phrase is checked in, per search
 Facets = dict[str, list[tuple[str, int]]]
+MAX_COORDINATION = 8  # words whose presence in the head is counted in the score
 RANKED = "page.score DESC, page.issued DESC, page.id"
 
 SCHEMA = [
@@ -89,7 +90,13 @@ def _score(params: dict) -> str:
     """The notation bonus and the head's cover density (abstract A, issuer/type/signer C)."""
     if not params["rank_q"]:
         return f"({BONUS})"
-    return f"({BONUS} + ts_rank_cd('{{0.1, 0.3, 0.5, 1.0}}', tsv_head, {RANK_QUERY}))"
+    # How many of the words asked for the head has, beside its cover density: a document
+    # whose title has every word (one of them misspelt by the citizen, then corrected) before
+    # one that repeats a common word of them.
+    having = " + ".join(f"(tsv_head @@ to_tsquery('simple', :clause_{i}))::int"
+                        for i in range(len(params.get("clauses", []))))
+    words = f" + 0.1 * ({having})" if having else ""
+    return f"({BONUS} + ts_rank_cd('{{0.1, 0.3, 0.5, 1.0}}', tsv_head, {RANK_QUERY}){words})"
 
 
 def _lexeme(word: str) -> str:
@@ -224,6 +231,8 @@ class PostgresBackend(SearchBackend):
             params["numbers"] = parsed.numbers
         where = " AND ".join(conditions + filters) or "TRUE"
         rank_parts = clauses + [f"({c})" for c in notation_cited]
+        params["clauses"] = clauses[:MAX_COORDINATION]
+        params.update({f"clause_{i}": c for i, c in enumerate(params["clauses"])})
         params["rank_q"] = " | ".join(rank_parts) if rank_parts else ""
         want = query.page * query.size
         params.update(limit=query.size, offset=(query.page - 1) * query.size, want=want,
