@@ -6,7 +6,9 @@ import importlib
 
 import pytest
 
+from gazette_app.services.records import import_records
 from search_index.model import SearchQuery
+from tests.conftest import DEMO_RECORDS
 from tests.search_fixtures import make_backend, search_documents
 
 CAPPED = ["tantivy", "postgres"]
@@ -31,3 +33,19 @@ def test_counts_stop_at_the_cap(kind, tmp_path, monkeypatch):
         assert one.hits[0].notation == "1182/QĐ-UBND"
         few = backend.search(SearchQuery(text="hồ chứa", size=50))
         assert few.total_relation == "eq" and few.total == len(few.hits) <= 10
+
+
+def test_the_page_and_the_api_say_more_than(app, client, monkeypatch):
+    """Above the cap the API answers total_relation "gte" and the page "Hơn 10 văn bản"."""
+    monkeypatch.setattr(importlib.import_module("search_index.tantivy_backend"), "COUNT_CAP",
+                        10)
+    app.config["SHOW_UNPUBLISHED"] = True
+    with app.app_context(), DEMO_RECORDS.open(encoding="utf-8") as handle:
+        import_records(handle)
+    data = client.get("/api/v1/search?q=quy+hoach").get_json()
+    assert (data["total"], data["total_relation"]) == (10, "gte")
+    page = client.get("/tim-kiem?q=quy+hoach").get_data(as_text=True)
+    assert "Hơn 10 văn bản" in page
+    one = client.get("/api/v1/search?q=1182/QĐ-UBND").get_json()
+    assert (one["total"], one["total_relation"]) == (1, "eq")
+    assert "1 văn bản" in client.get("/tim-kiem?q=1182/QĐ-UBND").get_data(as_text=True)
