@@ -70,4 +70,4 @@ bench-full: system-deps $(VENV)/.dev-installed
 # A million documents, on request (streamed: the corpus is never held in memory; about an
 # hour on 2 cores, most of it indexing). GAZETTE_BENCH_TMP chooses the disk for the indexes.
 bench-1m: system-deps $(VENV)/.dev-installed
-	$(BIN)/python bench/bench_search.py --sizes 1000000 --backends tantivy,postgres
+	$(BIN)/python bench/bench_search.py --sizes 1000000 --backends fts5,tantivy,postgres

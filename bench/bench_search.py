@@ -227,7 +227,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--backends", default="fts5,tantivy,postgres",
+    parser.add_argument("--backends", default="fts5,tantivy,whoosh,postgres",
                         help="which to measure, of fts5,tantivy,whoosh,postgres (Whoosh takes "
                              "about 15 minutes at 100k)")
     args = parser.parse_args()
