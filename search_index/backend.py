@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from dataclasses import replace
 
 from .analysis import fold, issuer_level
 from .model import MAX_PAGE_SIZE, MAX_RESULTS, Hit, SearchDocument, SearchQuery, SearchResult
@@ -50,11 +51,17 @@ class SearchBackend(ABC):
         query = clamp(query)
         parsed = parse_query(query.text)
         result = self._search(parsed, query, relaxed=False)
+        suggestion: str | None = None
         if result.total == 0 and len(parsed.words) + len(parsed.notations) > 1:
-            result = self._search(parsed, query, relaxed=True)
+            # Any word instead of every word, the closest known spellings of unknown words
+            # among them: "hoach chung chineg" ranks the "Chiềng" documents first.
+            suggestion = self.suggest(parsed) if parsed.words else None
+            wider = replace(parsed, words=list(dict.fromkeys(
+                parsed.words + (suggestion.split() if suggestion else []))))
+            result = self._search(wider, query, relaxed=True)
             result.relaxed = result.total > 0
         if parsed.words and (result.total < 3 or result.relaxed):
-            result.suggestion = self.suggest(parsed)
+            result.suggestion = suggestion or self.suggest(parsed)
         if query.sort == "relevance" and not parsed.empty:
             result.hits = province_first(result.hits)
         return result
@@ -124,7 +131,6 @@ def closest_word(word: str, vocabulary: set[str]) -> str | None:
 
 def clamp(query: SearchQuery) -> SearchQuery:
     """Stated caps: at most MAX_PAGE_SIZE a page and MAX_RESULTS reachable results."""
-    from dataclasses import replace
     size = max(1, min(query.size, MAX_PAGE_SIZE))
     last_page = max(1, MAX_RESULTS // size)
     return replace(query, size=size, page=max(1, min(query.page, last_page)),

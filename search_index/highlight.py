@@ -12,41 +12,43 @@ from .query import ParsedQuery
 
 BODY_FRAGMENT_CHARS = 240
 BODY_FRAGMENTS = 2
-# Every letter that folds to a, b, c, ...: "dat" is searched as [dDđĐ][aAàÀáÁ...][tT], so
-# the original text is scanned once by the regular expression engine, offsets unchanged.
 _LETTERS = [chr(c) for c in (*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250),
                              *range(0x1E00, 0x1F00))]
-_VARIANTS: dict[str, set[str]] = {}
-for _letter in _LETTERS:
-    _VARIANTS.setdefault(fold(_letter).lower(), set()).add(_letter)
-LETTER_CLASS = {base: "[" + "".join(sorted(letters)) + "]" for base, letters in _VARIANTS.items()
-                if len(base) == 1}
+# Each letter to its folded lower-case letter, one character for one, so that offsets in the
+# folded copy are offsets in the original text: the scan runs over plain folded words.
+_FOLD = str.maketrans({letter: folded for letter in _LETTERS
+                       if len(folded := fold(letter).lower()) == 1 and folded != letter})
+FIRST_SCAN_CHARS = 5000  # a long body is folded from its start first: enough matches are there
 
 
 @lru_cache(maxsize=1024)
 def _pattern(terms: frozenset[str]) -> re.Pattern | None:
     """One regular expression for all searched words: whole words whose folded, lower-case
-    form is a searched word's."""
+    form is a searched word's, to be run over the folded text."""
     folded = {fold(term).lower() for term in terms if term}
     if not folded:
         return None
-    choices = "|".join("".join(LETTER_CLASS.get(ch, re.escape(ch)) for ch in term)
-                       for term in sorted(folded, key=len, reverse=True))
+    choices = "|".join(re.escape(term) for term in sorted(folded, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{choices})(?!\w)")
 
 
 def _matches(text: str, terms: set[str], enough: int | None = None) -> list[tuple[int, int]]:
     """Spans of the words whose folded form was searched; with ``enough``, stop after that
-    many (long bodies). The scan runs in the regular expression engine: a word-by-word loop
-    in Python was most of the time of a search over 100,000 documents (bench/)."""
+    many (long bodies). The scan runs in the regular expression engine over a folded copy
+    (str.translate): a word-by-word loop in Python, then letter classes of every accented
+    form, were most of the time of a search over 100,000 documents (bench/)."""
     pattern = _pattern(frozenset(terms))
     if pattern is None:
         return []
-    spans = []
-    for match in pattern.finditer(text):
-        spans.append(match.span())
-        if enough is not None and len(spans) >= enough:
-            break
+    cut = text.rfind(" ", 0, FIRST_SCAN_CHARS) if enough and len(text) > FIRST_SCAN_CHARS \
+        else -1
+    parts = [(text[:cut], 0), (text, cut)] if cut > 0 else [(text, 0)]
+    spans: list[tuple[int, int]] = []
+    for part, start in parts:
+        for match in pattern.finditer(part.translate(_FOLD), start):
+            spans.append(match.span())
+            if enough is not None and len(spans) >= enough:
+                return spans
     return spans
 
 
@@ -68,7 +70,7 @@ def highlight_whole(text: str, terms: set[str]) -> str:
 
 def highlight_fragments(text: str, terms: set[str]) -> str:
     """Up to two passages of a long text (a body) around its first matches, joined by " … "."""
-    spans = _matches(text, terms, enough=40)
+    spans = _matches(text, terms, enough=12)
     fragments: list[str] = []
     covered_to = -1
     for start, _ in spans:

@@ -6,6 +6,11 @@ from datetime import date
 
 MAX_PAGE_SIZE = 50
 MAX_RESULTS = 1000  # deeper pages are refused: refine the query or use filters
+# Matches are counted exactly up to this many; above it the total is "more than 10,000"
+# (``total_relation`` "gte", as Elasticsearch's track_total_hits) and facets are counted on
+# the first COUNT_CAP matches. Counting every match of common syllables is what made search
+# slow at 100,000 documents and more (README, bench section).
+COUNT_CAP = 10_000
 FACETS = ("issuer", "doc_type", "year", "status")
 
 
@@ -70,6 +75,11 @@ class SearchResult:
     size: int
     suggestion: str | None = None  # "did you mean", from the index vocabulary
     relaxed: bool = False  # no document had every word: results have any of them
+    total_relation: str = "eq"  # "gte": more than ``total`` match (the count stopped at the cap)
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total_relation == "gte"
 
     @property
     def pages(self) -> int:

@@ -13,6 +13,9 @@ from .analysis import fold, nfc, query_notation_form, word_spans
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24
 _OPERATORS = {"and", "or", "not"}
+# Notations printed with a space before the organ ("05/QĐ-TT HĐND": the standing committee of
+# the HĐND) are indexed without it: the query's two tokens are read as one.
+ORGAN_WORDS = {"hdnd", "ubnd"}
 
 
 @dataclass
@@ -37,8 +40,14 @@ def parse_query(text: str | None) -> ParsedQuery:
         else:
             parsed.words.extend(words)
     text = re.sub(r'"[^"]*"', " ", text).replace('"', " ")
-    for token in text.split():
+    tokens, at = text.split(), 0
+    while at < len(tokens):
+        token, at = tokens[at], at + 1
         form = query_notation_form(token.strip(".,;:()[]{}"))
+        if form and at < len(tokens) and fold(tokens[at]).lower() in ORGAN_WORDS:
+            joined = query_notation_form(token + tokens[at].strip(".,;:()[]{}"))
+            if joined:  # "05/QĐ-TT HĐND"
+                form, at = joined, at + 1
         if form:
             parsed.notations.append(form)
             continue

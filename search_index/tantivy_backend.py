@@ -28,7 +28,7 @@ from tantivy import Occur, Query
 from .analysis import has_marks, notation_forms
 from .backend import ACCENT_BONUS, WEIGHTS, SearchBackend
 from .highlight import highlight_fragments, highlight_terms, highlight_whole
-from .model import FACETS, Hit, SearchDocument, SearchQuery, SearchResult
+from .model import COUNT_CAP, FACETS, Hit, SearchDocument, SearchQuery, SearchResult
 from .query import ParsedQuery
 
 TEXT_FIELDS = ("abstract", "meta", "body")
@@ -99,6 +99,7 @@ class TantivyBackend(SearchBackend):
         self._lock = threading.Lock()
         self._seen = self._generation()
         self._vocabulary: tuple[float, set[str]] | None = None
+        self._ids: tuple[float, tuple[int, int]] | None = None
 
     # -- freshness: another process may have committed; reload when meta.json changed
     def _generation(self) -> float:
@@ -183,8 +184,32 @@ class TantivyBackend(SearchBackend):
                 for score, address in found.hits]
         # count=True above: tantivy's stub leaves SearchResult.count out
         total = found.count  # type: ignore[attr-defined]
-        return SearchResult(total=total, hits=hits, facets=self._facets(searcher, whole),
-                            page=query.page, size=query.size)
+        capped = total > COUNT_CAP
+        sample = self._sample(searcher, whole, total) if capped else whole
+        return SearchResult(total=min(total, COUNT_CAP), hits=hits,
+                            facets=self._facets(searcher, sample), page=query.page,
+                            size=query.size, total_relation="gte" if capped else "eq")
+
+    def _sample(self, searcher, whole, total: int):
+        """Above COUNT_CAP matches, facets count about COUNT_CAP of them: those among the
+        most recently added documents (the highest ids), a slice of the id range as wide as
+        COUNT_CAP is a part of the matches. Aggregating every match of common syllables was
+        most of the 300 ms p95 measured at 1,000,000 documents."""
+        low, high = self._id_range(searcher)
+        start = max(low, high - (high - low + 1) * COUNT_CAP // total)
+        return Query.boolean_query([
+            (Occur.Must, whole),
+            (Occur.Must, Query.range_query(self.schema, "id", tantivy.FieldType.Unsigned,
+                                           start, high))])
+
+    def _id_range(self, searcher) -> tuple[int, int]:
+        generation = self._seen
+        if self._ids is None or self._ids[0] != generation:
+            answer = searcher.aggregate(Query.all_query(), {
+                "low": {"min": {"field": "id"}}, "high": {"max": {"field": "id"}}})
+            self._ids = (generation, (int(answer["low"]["value"] or 0),
+                                      int(answer["high"]["value"] or 0)))
+        return self._ids[1]
 
     def _facets(self, searcher, whole) -> dict[str, list[tuple[str, int]]]:
         spec = {name: {"terms": {"field": name, "size": 1000}} for name in FACETS}

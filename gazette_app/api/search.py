@@ -45,7 +45,8 @@ def search():
                                    f"({result.pages}).")
     log_search(query, result, "app")
     return jsonify(SearchResultSchema().dump({
-        "total": result.total, "page": result.page, "size": result.size, "pages": result.pages,
+        "total": result.total, "total_relation": result.total_relation, "page": result.page,
+        "size": result.size, "pages": result.pages,
         "suggestion": result.suggestion, "relaxed": result.relaxed,
         "results": describe_hits(result.hits, external=True),
         "facets": _facets(result.facets, codes)}))

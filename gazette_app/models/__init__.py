@@ -11,6 +11,7 @@ from .document import (
 from .feedback import ApiKey, Feedback, NewsItem
 from .issue import Issue, IssueEntry, IssueNumber, published_issues
 from .receipt import Job, Receipt
+from .refresh import StatusRefresh
 from .search import SearchLog, SearchOutbox
 from .states import DocumentState, IssueState
 from .user import Role, User
@@ -19,5 +20,5 @@ from .volume import Verification, Volume, volume_issues
 __all__ = ["public_documents", "published_issues", "ApiKey", "AuditEvent", "Document",
            "DocumentFile", "DocumentRelation", "DocumentState", "DuplicateFlag", "Feedback",
            "Issue", "IssueEntry", "IssueNumber", "IssueState", "Issuer", "Job", "NewsItem",
-           "Receipt", "Role", "SearchLog", "SearchOutbox", "User", "Verification", "Volume",
-           "volume_issues"]
+           "Receipt", "Role", "SearchLog", "SearchOutbox", "StatusRefresh", "User",
+           "Verification", "Volume", "volume_issues"]

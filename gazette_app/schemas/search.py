@@ -168,6 +168,10 @@ class FacetsSchema(Schema):
 
 class SearchResultSchema(Schema):
     total = fields.Integer()
+    total_relation = fields.String(metadata={
+        "enum": ["eq", "gte"],
+        "description": "gte: more than total documents match (counting stops at 10,000; the "
+                       "facets then count the first 10,000 matches)"})
     page = fields.Integer()
     size = fields.Integer()
     pages = fields.Integer()

@@ -15,21 +15,23 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from print_templates.dates import short_date
 
 from .. import clock
 from ..extensions import db
 from ..jobs import Progress, enqueue, handler
-from ..models import Document, DocumentRelation, DocumentState, Job
+from ..models import Document, DocumentRelation, DocumentState, Job, StatusRefresh
+from ..models.types import utcnow
 from ..vocabulary import STATUS_LABELS
 from .audit import record
 
 log = logging.getLogger(__name__)
 JOB_KIND = "refresh_statuses"
 BATCH = 1000
+Source = aliased(Document)
 
 
 def refresh_document(document: Document, day: date | None = None) -> bool:
@@ -51,13 +53,19 @@ def refresh_document(document: Document, day: date | None = None) -> bool:
 
 
 def refresh_all(day: date | None = None) -> int:
-    """Bring every document's stored status to ``day`` (today); returns how many moved."""
+    """Bring the stored statuses to ``day`` (today); returns how many moved. Only documents
+    whose status can have moved since the last refresh are visited (``to_refresh``): at a
+    national scale a worker's start must not read every document."""
     day = day or clock.today()
+    started = utcnow()
+    last = db.session.scalars(select(StatusRefresh).order_by(StatusRefresh.id.desc())
+                              .limit(1)).first()
+    visit = (to_refresh(last.day, last.started_at, day) if last is not None
+             else select(Document).where(Document.state != DocumentState.WITHDRAWN))
     moved, last_id = 0, 0
     while True:
         documents = db.session.scalars(
-            select(Document).where(Document.id > last_id, Document.state != DocumentState.WITHDRAWN)
-            .order_by(Document.id).limit(BATCH)
+            visit.where(Document.id > last_id).order_by(Document.id).limit(BATCH)
             .options(selectinload(Document.acted_on_by).selectinload(DocumentRelation.source))
         ).all()
         if not documents:
@@ -65,9 +73,32 @@ def refresh_all(day: date | None = None) -> int:
         moved += sum(refresh_document(d, day) for d in documents)
         last_id = documents[-1].id
         db.session.commit()
+    db.session.add(StatusRefresh(day=day, started_at=started))
+    db.session.commit()
     if moved:
         log.info("validity refreshed for %s: %s document(s) changed status", day, moved)
     return moved
+
+
+def to_refresh(last_day: date, last_at: datetime, day: date) -> Select:
+    """Documents whose status can differ between ``last_day`` and ``day``: a date of their own
+    (issued, effective, expires) or the start of a confirmed relation acting on them falls
+    between the two (either way: the clock may be set back), or they were received or changed
+    since the last refresh began (imports set a status of their own)."""
+    low, high = min(last_day, day), max(last_day, day)
+
+    def within(column):
+        return and_(column > low, column <= high)
+
+    starts = func.coalesce(Source.effective, Source.issued)
+    acted_on = select(DocumentRelation.target_id).join(
+        Source, Source.id == DocumentRelation.source_id).where(
+        DocumentRelation.confirmed, DocumentRelation.target_id.is_not(None), within(starts))
+    return select(Document).where(
+        Document.state != DocumentState.WITHDRAWN,
+        or_(within(Document.issued), within(Document.effective), within(Document.expires),
+            Document.updated_at >= last_at, Document.created_at >= last_at,
+            Document.id.in_(acted_on)))
 
 
 def next_midnight() -> datetime:

@@ -19,6 +19,23 @@ BODIES = {  # a few documents get a body, for body search and snippets
                     "kiểm soát theo mùa lũ.",
     "921/QĐ-UBND": "Điều 1. Miễn nhiệm các ông, bà có tên trong danh sách kèm theo. "
                    "Điều 2. Giám đốc Sở Tư pháp chịu trách nhiệm thi hành.",
+    # Received with their text (issue 20): words found only in the body.
+    "1075/QĐ-UBND": "Điều 1. Phạm vi lập quy hoạch gồm toàn bộ địa giới hành chính xã, diện "
+                    "tích khoảng 12.350 ha. Điều 2. Tính chất: trung tâm sản xuất chè Shan "
+                    "tuyết và du lịch cộng đồng bản Phiêng Cại.",
+    "1177/QĐ-UBND": "Điều 1. Công bố kèm theo Quyết định này danh mục thủ tục cấp giấy phép "
+                    "lao động, xác nhận người lao động nước ngoài không thuộc diện cấp giấy "
+                    "phép. Điều 2. Sở Nội vụ niêm yết công khai tại Trung tâm Phục vụ hành chính "
+                    "công.",
+    "15/CT-UBND": "Các trường bố trí phòng thi an toàn, camera giám sát, điểm thi dự phòng; "
+                  "Công an tỉnh bảo đảm an ninh vận chuyển đề thi; ngành điện cấp điện liên "
+                  "tục trong những ngày thi.",
+    "1556/QĐ-UBND": "Điều 1. Chủ dự án thực hiện quan trắc bụi, tiếng ồn, độ rung tại mỏ "
+                    "đá; ký quỹ cải tạo, phục hồi môi trường trước khi khai thác; trồng cây "
+                    "xanh cách ly quanh khai trường.",
+    "36/NQ-HĐND": "Điều 1. Tổng vốn đầu tư công trung hạn là 28.640 tỷ đồng, trong đó ưu tiên "
+                  "đường cao tốc Hòa Bình – Mộc Châu, kiên cố hóa trường học và nước sạch "
+                  "nông thôn.",
 }
 
 
