@@ -25,12 +25,12 @@ from ..extensions import db
 from ..faults import checkpoint
 from ..intake import IntakeError
 from ..intake.files import KINDS, Kind, office_hazards, sniff
-from ..intake.metadata import propose
+from ..intake.reading import propose_document
 from ..intake.relations import ProposedRelation, extract_relations
 from ..intake.text import clean_rendition, legacy_encoding, needs_ocr, page_texts, read_pdf
 from ..intake.tools import libreoffice_to_pdf, ocr_pdf
 from ..jobs import JobFailed, Progress, enqueue, handler
-from ..models import Document, DocumentFile, DocumentRelation, Job, Receipt, User
+from ..models import Document, DocumentFile, DocumentRelation, Issuer, Job, Receipt, User
 from ..notation import NotationError, parse_notation
 from ..schemas import DocumentFieldsSchema, Text, _non_empty
 from ..storage import get_store, storage_failure, work_dir
@@ -197,6 +197,7 @@ def _process(receipt: Receipt, progress: Progress) -> None:
             texts = page_texts(read_pdf(pdf))
             receipt.ocr = True
             notes.append("Bản quét: chữ được nhận dạng tự động (OCR), cần đối chiếu kỹ.")
+        main_pdf = pdf  # the main document alone, before its annexes are appended
         annexes = receipt.files[1:]
         if annexes:
             parts = [pdf] + [_as_pdf(annex, folder, progress, 60) for annex in annexes]
@@ -214,7 +215,9 @@ def _process(receipt: Receipt, progress: Progress) -> None:
     if receipt.legacy_encoding:
         notes.append(f"Văn bản gõ bằng phông cũ {receipt.legacy_encoding} (không phải Unicode): "
                      "chữ tiếng Việt trích ra bị sai, cần xin lại bản Unicode hoặc nhập tay.")
-    proposal = propose(texts[0] if texts else "", texts[-1] if texts else "", main["filename"])
+    proposal, _ = propose_document(main["kind"], get_store().path(main["sha256"]).read_bytes(),
+                                   main_pdf, main["filename"],
+                                   db.session.scalars(select(Issuer.name)).all())
     receipt.proposal = proposal.as_form()
     receipt.relations = [relation_row(r) for r in
                          extract_relations(proposal.abstract + "\n" + receipt.text)]
