@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     from . import models  # noqa: F401  (registers every table)
     from .api import openapi as _api_openapi  # noqa: F401  (adds the OpenAPI document)
     from .api import search as _api_search  # noqa: F401  (adds /api/v1/search)
+    from .api.intake import bp as intake_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .errors import init_app as init_errors
@@ -62,7 +63,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     from .staff import volumes as _staff_volumes  # noqa: F401  (adds the archive pages)
     from .staff.views import bp as staff_bp
 
-    for blueprint in (auth_bp, staff_bp, public_bp, api_bp):
+    for blueprint in (auth_bp, staff_bp, public_bp, api_bp, intake_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # JSON API: no cookies are trusted there, so no CSRF token
     init_errors(app)

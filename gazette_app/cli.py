@@ -167,11 +167,13 @@ def search_sync_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .cli_intake import COMMANDS as INTAKE_COMMANDS
     from .cli_issues import COMMANDS
     from .cli_ops import COMMANDS as OPERATION_COMMANDS
     from .cli_receive import COMMANDS as RECEIVE_COMMANDS
     from .cli_volumes import COMMANDS as VOLUME_COMMANDS
     for command in (create_user_command, set_password_command, import_records_command,
                     demo_command, reindex_command, search_sync_command, create_api_key_command,
-                    *COMMANDS, *RECEIVE_COMMANDS, *VOLUME_COMMANDS, *OPERATION_COMMANDS):
+                    *COMMANDS, *RECEIVE_COMMANDS, *VOLUME_COMMANDS, *OPERATION_COMMANDS,
+                    *INTAKE_COMMANDS):
         app.cli.add_command(command)

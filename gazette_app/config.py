@@ -101,6 +101,8 @@ def from_environment(instance: Path) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "GAZETTE_API_RATE": os.environ.get("GAZETTE_API_RATE", "120 per minute"),
         "GAZETTE_FEEDBACK_RATE": os.environ.get("GAZETTE_FEEDBACK_RATE", "5 per hour;20 per day"),
+        # Documents an issuing body may send through the intake API (per key).
+        "GAZETTE_INTAKE_RATE": os.environ.get("GAZETTE_INTAKE_RATE", "30 per minute;500 per day"),
         "GAZETTE_CORS_ORIGINS": os.environ.get("GAZETTE_CORS_ORIGINS", "*"),
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "tantivy"),
         # The content-addressed file store; on several servers, one shared path (NFS).

@@ -10,6 +10,7 @@ from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS
 from ..notation import JSON_SCHEMA_PATTERN
 from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
 from ..vocabulary import STATUS_LABELS
+from .intake import openapi_paths as intake_paths
 from .schemas import (
     CitationSchema,
     DocumentSchema,
@@ -208,6 +209,7 @@ def build_spec() -> dict:
                       "404": {"description": "Không có văn bản document_id",
                               "content": {"application/json": {"schema": ERROR}}},
                       **COMMON}}})
+    intake_paths(spec)
     document = spec.to_dict()
     document["security"] = [{}, {"ApiKey": []}]  # the key is optional: anonymous works too
     _every_property_required(document)

@@ -38,7 +38,7 @@ _NUMBER_LINE = re.compile(r"^\s*So\s*(?:[:;.]|(?=[0-9]))\s*(.*)$", re.I)
 # A letter's number has no type code: "2054/UBND-KT".
 _LETTER_NUMBER = re.compile(r"^[0-9]{1,5}/[A-ZĐ][A-Za-zĐđ]{1,9}-[A-ZĐ][A-Za-zĐđ0-9]{0,9}$")
 _MOTTO = re.compile(r"CONG HOA XA HOI|DOC LAP\s*-?\s*TU DO|HANH PHUC$")
-_MARKING = re.compile(r"\b(GUI|DANG)\b.*\bCONG BAO\b|CONG BAO DIEN TU")
+MARKING = re.compile(r"\b(GUI|DANG)\b.*\bCONG BAO\b|CONG BAO DIEN TU")
 _SEPARATOR = re.compile(r"^[-_=*.~ ]{3,}$")
 # Lines that start the body, the addressee block or anything else that is not the title.
 STOP_PREFIXES = ("can cu", "thuc hien", "kinh gui", "xet de nghi", "theo de nghi", "xet to trinh",
@@ -181,7 +181,7 @@ def _columns(header: list[list[Segment]], positioned: bool) -> tuple[list[str], 
             for piece in pieces:
                 if _SEPARATOR.match(piece):
                     continue
-                if _is_right_content(piece) or _MARKING.search(fold(piece).upper()):
+                if _is_right_content(piece) or MARKING.search(fold(piece).upper()):
                     right.append(piece)
                 elif positioned and (position > 0 or (len(row) == 1 and segment.col >= RIGHT)):
                     right.append(piece)
@@ -286,7 +286,7 @@ def issuer_name(lines: list[str], organs: Iterable[str] = ()) -> str:
     under "UBND TỈNH SƠN LA"), written as the vocabulary writes it when it is known there."""
     groups: list[list[str]] = []
     for line in lines:
-        if _MARKING.search(fold(line).upper()):
+        if MARKING.search(fold(line).upper()):
             continue
         if not groups or _head(_words(line)) is not None:
             groups.append([line])

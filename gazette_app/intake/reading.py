@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from . import IntakeError
 from .metadata import Proposal, propose_layout
-from .structure import Layout, from_docx, from_pdf, from_plain_text
+from .structure import Layout, from_docx, from_pdf, from_pdftotext, from_plain_text
 from .text import page_texts, read_pdf
 
 
@@ -23,6 +24,9 @@ def document_layout(kind: str, original: bytes, pdf: bytes) -> Layout:
     layout = from_pdf(reader)
     if layout.first:
         return layout
+    layout = from_pdftotext(pdf, len(reader.pages))  # an OCR text layer
+    if layout.first:
+        return layout
     texts = page_texts(reader)
     return from_plain_text(texts[0] if texts else "", "\n".join(texts[-3:]))
 
@@ -31,3 +35,27 @@ def propose_document(kind: str, original: bytes, pdf: bytes, filename: str = "",
                      organs: Iterable[str] = ()) -> tuple[Proposal, Layout]:
     layout = document_layout(kind, original, pdf)
     return propose_layout(layout, filename, organs), layout
+
+
+def with_sender_metadata(proposal: Proposal, sent: dict) -> list[str]:
+    """Fill the fields the document left blank with what the sender's system said (a value
+    the sender gave is not invented), and say where the two disagree (Vietnamese notes)."""
+    notes = []
+    labels = {"number": "số, ký hiệu", "type_name": "loại", "issued": "ngày ban hành",
+              "abstract": "trích yếu", "signer": "người ký"}
+    for name, label in labels.items():
+        value: object = sent.get(name) or ""
+        if not value:
+            continue
+        if name == "issued":
+            try:
+                value = date.fromisoformat(str(value))
+            except ValueError:
+                notes.append(f"Cơ quan gửi ghi {label} “{sent[name]}” không đọc được.")
+                continue
+        current = getattr(proposal, name)
+        if not current:
+            setattr(proposal, name, value)
+        elif current != value:
+            notes.append(f"Cơ quan gửi ghi {label} “{sent[name]}”, văn bản ghi “{current}”.")
+    return notes

@@ -96,6 +96,33 @@ def from_pdf(reader) -> Layout:
     return Layout(first, last if count > 1 else first)
 
 
+def from_pdftotext(pdf: bytes, pages: int, timeout: float = 60) -> Layout:
+    """Rows by position from poppler's ``pdftotext -layout``: the text layer an OCR tool adds
+    (glyphless fonts, one word at a time) is laid out by it where pypdf's layout mode gives
+    nothing."""
+    import tempfile
+    from pathlib import Path
+
+    from .tools import PDFTOTEXT, require, run
+
+    binary = require(PDFTOTEXT)
+    with tempfile.TemporaryDirectory(prefix="layout-") as folder:
+        source = Path(folder) / "in.pdf"
+        source.write_bytes(pdf)
+
+        def text(first: int, last: int) -> list[str]:
+            result = run([binary, "-layout", "-enc", "UTF-8", "-f", str(first), "-l", str(last),
+                          str(source), "-"], timeout, "Đọc bố cục trang")
+            return result.stdout.decode("utf-8", "replace").split("\f")
+
+        first = _layout_rows(text(1, 1)[0])
+        last: list[list[Segment]] = []
+        if pages > 1:
+            for page in text(max(1, pages - LAST_PAGES + 1), pages):
+                last += _layout_rows(page)
+    return Layout(first, last or first)
+
+
 # --- Word files -----------------------------------------------------------------------------
 
 def from_docx(data: bytes) -> Layout:
