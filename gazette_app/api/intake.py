@@ -3,7 +3,8 @@
 ``POST /api/v1/intake`` (multipart: ``document`` the signed PDF, ``source`` the editable copy,
 ``annexes``, and the metadata the sender knows) answers 202 with the receipt; the same
 ``Idempotency-Key`` answers the same receipt again (202, ``Idempotent-Replayed: true``).
-``GET /api/v1/intake/<id>`` gives its state as processing goes on. A key (X-API-Key) belongs to one issuer and sends for it only.
+``GET /api/v1/intake/<id>`` gives its state as processing goes on. A key (X-API-Key)
+belongs to one issuer and sends for it only.
 
 CSRF: the view is exempt from the form token only when a valid key authenticates the request;
 without one, the token is checked as for any form post (a browser's cookies never suffice)."""
