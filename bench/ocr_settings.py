@@ -9,6 +9,7 @@ the two readings gave the same proposal, and the seconds per page. The result ch
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,9 @@ def main() -> None:
     parser.add_argument("--only", default="")
     args = parser.parse_args()
     chosen = {k: v for k, v in CANDIDATES.items() if not args.only or k in args.only.split(",")}
+    if shutil.which("unpaper") is None:  # --clean needs it; the app does not
+        print("ocr vie deskew clean: skipped (unpaper not installed: apt-get install unpaper)")
+        chosen.pop("vie deskew clean", None)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         scans = []

@@ -23,7 +23,7 @@ from .structure import MIDDLE, Layout, Segment, from_plain_text
 
 ORGANS_FILE = Path(__file__).with_name("organs.txt")
 TYPE_BY_KEY = {fold(name).upper(): name for _, name in TYPE_CODES.values()}
-RIGHT = 60  # a header line alone on its row this far right is the right column's (else: content)
+RIGHT = 52  # a header line alone on its row this far right is the right column's (else: content)
 TITLE_ROWS = 40  # the title is looked for in the first rows of the first page
 MAX_ABSTRACT_ROWS = 8
 SUBJECT_WIDTH = 48  # characters: a line of the header's left column is shorter
@@ -218,7 +218,10 @@ def _number_from_filename(filename: str) -> str:
 
 
 def _place_and_date(lines: list[str]) -> tuple[str, date | None]:
-    for line in lines:
+    for index, line in enumerate(lines):
+        if _DATE_LINE.match(fold(line)) and not _DATE.search(fold(line)) and \
+                index + 1 < len(lines) and _DATE.search(fold(f"{line} {lines[index + 1]}")):
+            line = f"{line} {lines[index + 1]}"  # the year wrapped onto the column's next line
         folded = fold(line)
         if not _DATE_LINE.match(folded):
             continue
@@ -368,7 +371,17 @@ def _rule_name(text: str) -> str:
 # --- the signature block --------------------------------------------------------------------
 
 def signer(rows: list[list[Segment]], positioned: bool) -> str:
-    """The name under the last recognised signature block of the page, else blank."""
+    """The name under the last recognised signature block of the page, else blank. When the
+    right column holds no signature block (a table a DOC conversion flattened, "Lưu: VT"
+    glued to "CHỦ TỊCH"), every line is looked at, and a role after other text counts."""
+    found = _signer(rows, positioned)
+    if found is None and positioned:
+        found = _signer(rows, False)
+    return found or ""
+
+
+def _signer(rows: list[list[Segment]], positioned: bool) -> str | None:
+    """The signer, "" for a block without a name, None when there is no block at all."""
     candidates: list[str] = []
     for row in rows:
         for position, segment in enumerate(row):
@@ -381,11 +394,8 @@ def signer(rows: list[list[Segment]], positioned: bool) -> str:
         if role and text[role.start():].upper() == text[role.start():]:
             role_at = index
     if role_at is None:
-        return ""
-    for text in candidates[role_at + 1:]:
-        if _name_like(text):
-            return nfc(text)
-    return ""
+        return None
+    return next((nfc(text) for text in candidates[role_at + 1:] if _name_like(text)), "")
 
 
 def _name_like(text: str) -> bool:
