@@ -26,7 +26,6 @@ CANDIDATES = {
     "vie": ["--language", "vie"],
     "vie deskew": ["--language", "vie", "--deskew"],
     "vie deskew clean": ["--language", "vie", "--deskew", "--clean"],
-    "vie deskew psm4": ["--language", "vie", "--deskew", "--tesseract-pagesegmode", "4"],
 }
 FIELDS = ("number", "type_name", "issuer", "issued", "abstract", "signer")
 

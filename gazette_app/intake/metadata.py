@@ -34,7 +34,8 @@ _DATE = re.compile(r"(?:([A-Za-z][A-Za-z ]{1,30}?)\s*,\s*)?ngay\s+([0-9]{1,2})\s
 _DATE_WORDS = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b", re.I)
 # The date line itself starts with the place or the date (a subject may cite another date).
 _DATE_LINE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z ]{1,30},\s*)?ngay\b.*\bthang\b.*\bnam\b", re.I)
-_NUMBER_LINE = re.compile(r"^\s*So\s*(?:[:;.]|(?=[0-9]))\s*(.*)$", re.I)
+# "Số: 12/QĐ-UBND", "Số 12/...", and OCR's "Số:.12/..." (a speck read as a full stop).
+_NUMBER_LINE = re.compile(r"^\s*So\s*(?:[:;.,]+|(?=[0-9]))[\s:;.,]*(.*)$", re.I)
 # A letter's number has no type code: "2054/UBND-KT".
 _LETTER_NUMBER = re.compile(r"^[0-9]{1,5}/[A-ZĐ][A-Za-zĐđ]{1,9}-[A-ZĐ][A-Za-zĐđ0-9]{0,9}$")
 _MOTTO = re.compile(r"CONG HOA XA HOI|DOC LAP\s*-?\s*TU DO|HANH PHUC$")

@@ -75,11 +75,13 @@ def libreoffice_to_pdf(source: Path, timeout: float = 120) -> bytes:
         return produced.read_bytes()
 
 
-# Fixed OCR settings, chosen by measurement (bench/ocr_settings.py; README "Receiving: scans"):
-# Vietnamese alone (with English too, tesseract read capitals without their marks in some runs),
-# the page straightened first, one job and one thread, so that the same scan gives the same
-# text every time. The receipt records them (``OCR_SETTINGS_LABEL``).
-OCR_OPTIONS = ("--language", "vie", "--deskew", "--jobs", "1")
+# Fixed OCR settings, chosen by measurement (bench/ocr_settings.py, README "Reading scans"):
+# Vietnamese alone (with English too, tesseract read capitals without their marks and one scan
+# of nine read differently twice), no deskew (on scans turned by up to 1 degree it lost fields
+# and doubled the time; with unpaper's clean it gained one field of 54 for 2.5 times the time),
+# one job and one thread, so that the same scan gives the same text every time. The receipt
+# records them (``OCR_SETTINGS_LABEL``).
+OCR_OPTIONS = ("--language", "vie", "--jobs", "1")
 OCR_SETTINGS_LABEL = "ocrmypdf " + " ".join(OCR_OPTIONS)
 OCR_ENV = {"OMP_THREAD_LIMIT": "1"}  # tesseract's OpenMP threads: one, for the same result
 
