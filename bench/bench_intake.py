@@ -117,7 +117,7 @@ def scans(chosen: list[Spec], folder: Path, verbose: bool) -> None:
         for attempt in (1, 2):
             copy = folder / f"scan-{index}-{attempt}.pdf"
             copy.write_bytes(scan.read_bytes())
-            readings.append(propose_document("pdf", b"", ocr_pdf(copy))[0])
+            readings.append(propose_document("pdf", b"", ocr_pdf(copy), ocr=True)[0])
         same += readings[0] == readings[1]
         wrong = score.add(spec, readings[0])
         if wrong and verbose:

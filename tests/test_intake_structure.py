@@ -110,3 +110,12 @@ def test_generated_documents_are_all_read_right(tmp_path):
             wrong += [(index, k, getattr(proposal, k), v) for k, v in spec.expected.items()
                       if getattr(proposal, k) != v]
     assert wrong == []
+
+
+def test_ocr_specks_read_as_punctuation_are_dropped_from_the_title_only_after_ocr():
+    from gazette_app.intake.reading import ocr_punctuation
+    read = "Bãi bỏ Quyết định số 25/2021/QĐ-UBND ngày 14 tháng, 7 năm 2021.của UBND tỉnh"
+    assert ocr_punctuation(read) == \
+        "Bãi bỏ Quyết định số 25/2021/QĐ-UBND ngày 14 tháng 7 năm 2021 của UBND tỉnh"
+    typed = "Kế hoạch năm 2026, phân bổ v.v. theo Mục 2.1"
+    assert ocr_punctuation(typed) == typed

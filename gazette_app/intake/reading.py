@@ -2,6 +2,7 @@
 (typed, converted from DOC, or OCR'd) read by position; flattened text only as a last resort."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -32,9 +33,25 @@ def document_layout(kind: str, original: bytes, pdf: bytes) -> Layout:
 
 
 def propose_document(kind: str, original: bytes, pdf: bytes, filename: str = "",
-                     organs: Iterable[str] = ()) -> tuple[Proposal, Layout]:
+                     organs: Iterable[str] = (), ocr: bool = False) -> tuple[Proposal, Layout]:
+    """The proposal and the rows it was read from; ``ocr``: the text came from OCR, whose
+    stray specks read as punctuation inside the title are dropped."""
     layout = document_layout(kind, original, pdf)
-    return propose_layout(layout, filename, organs), layout
+    proposal = propose_layout(layout, filename, organs)
+    if ocr:
+        proposal.abstract = ocr_punctuation(proposal.abstract)
+    return proposal, layout
+
+
+# Specks OCR reads as punctuation where no typist puts any: "2021.của" (a full stop glued
+# between a number and a lower-case word), "tháng, 7" (a comma inside a written date).
+_GLUED_STOP = re.compile(r"(?<=[0-9])[.,](?=[a-zà-ỹđ])")
+_DATE_WORD_MARK = re.compile(r"\b(ngày|tháng|năm)[,.;:](?= [0-9])")
+
+
+def ocr_punctuation(text: str) -> str:
+    text = _GLUED_STOP.sub(" ", text)
+    return _DATE_WORD_MARK.sub(r"\1", text)
 
 
 def with_sender_metadata(proposal: Proposal, sent: dict) -> list[str]:

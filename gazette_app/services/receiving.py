@@ -223,7 +223,8 @@ def _process(receipt: Receipt, progress: Progress) -> None:
                 main)
     proposal, layout = propose_document(read["kind"], get_store().path(read["sha256"]).read_bytes(),
                                         main_pdf, main["filename"],
-                                        db.session.scalars(select(Issuer.name)).all())
+                                        db.session.scalars(select(Issuer.name)).all(),
+                                        ocr=receipt.ocr)
     notes += with_sender_metadata(proposal, receipt.sender_metadata or {})
     receipt.proposal = proposal.as_form()
     receipt.relations = [relation_row(r) for r in
