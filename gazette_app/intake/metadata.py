@@ -248,10 +248,13 @@ def _abstract(rows: list[list[Segment]]) -> str:
     return nfc(" ".join(taken))
 
 
-def _stops_title(text: str, row: list[Segment]) -> bool:
+def _stops_title(text: str, row: list[Segment], columns: bool = False) -> bool:
     folded = fold(text).lower().lstrip("-–•* ")
     letters = [c for c in text if c.isalpha()]
-    return (len(row) > 1 or folded.startswith(STOP_PREFIXES) or bool(_STOP_NUMBERED.match(folded))
+    # A row in two columns is not a title line in a header (a letter's subject); under the
+    # type heading it may be one line OCR spaced widely, so only the words decide there.
+    return ((len(row) > 1 and columns) or folded.startswith(STOP_PREFIXES)
+            or bool(_STOP_NUMBERED.match(folded))
             or bool(_SEPARATOR.match(text))
             or text.endswith(":") or (len(letters) > 3 and text.upper() == text))
 
@@ -261,7 +264,7 @@ def _subject_rest(rows: list[list[Segment]]) -> list[str]:
     taken = []
     for row in rows[:6]:
         text = _text(row)
-        if len(row) > 1 or len(text) > SUBJECT_WIDTH or _stops_title(text, row):
+        if len(row) > 1 or len(text) > SUBJECT_WIDTH or _stops_title(text, row, columns=True):
             break
         taken.append(text)
     return taken

@@ -11,17 +11,26 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
 
 from search_index.analysis import nfc
 
 from . import IntakeError
+from .tools import PDFTOTEXT, require, run
 
 MIDDLE = 42  # a segment starting at or right of this column is in the right column
 _GAP = re.compile(r" {4,}")  # the gap between two columns in a layout-mode line
-MAX_ROWS = 4000  # rows of a Word file read for the proposal (its first pages are enough)
+MAX_ROWS = 4000
+_SPECK = re.compile(r"^\s*[^\w\s]{1,2}\s*$")  # "|", "•", "'": dust OCR read as a mark  # rows of a Word file read for the proposal (its first pages are enough)
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,7 @@ def _layout_rows(text: str) -> list[list[Segment]]:
         for piece in _GAP.split(line):
             start = line.index(piece, position) if piece else position
             position = start + len(piece)
-            if piece.strip():
+            if piece.strip() and not _SPECK.match(piece):
                 col = (start + len(piece) - len(piece.lstrip())) * 100 // width
                 segments.append(Segment(col, " ".join(piece.split())))
         if segments:
@@ -100,11 +109,6 @@ def from_pdftotext(pdf: bytes, pages: int, timeout: float = 60) -> Layout:
     """Rows by position from poppler's ``pdftotext -layout``: the text layer an OCR tool adds
     (glyphless fonts, one word at a time) is laid out by it where pypdf's layout mode gives
     nothing."""
-    import tempfile
-    from pathlib import Path
-
-    from .tools import PDFTOTEXT, require, run
-
     binary = require(PDFTOTEXT)
     with tempfile.TemporaryDirectory(prefix="layout-") as folder:
         source = Path(folder) / "in.pdf"
@@ -129,13 +133,9 @@ def from_docx(data: bytes) -> Layout:
     """Rows of a Word file in reading order: paragraphs and tables of the body. A table row
     becomes as many rows as its tallest cell has paragraphs, each cell a segment placed by its
     column (the header table: organ and number left, motto and date right)."""
-    from docx import Document as WordDocument
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.table import Table
-
     try:
         word = WordDocument(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
         raise IntakeError("Tệp Word bị hỏng, không đọc được.") from error
     rows: list[list[Segment]] = []
     for block in word.iter_inner_content():
