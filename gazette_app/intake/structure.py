@@ -29,8 +29,8 @@ from .tools import PDFTOTEXT, require, run
 
 MIDDLE = 42  # a segment starting at or right of this column is in the right column
 _GAP = re.compile(r" {4,}")  # the gap between two columns in a layout-mode line
-MAX_ROWS = 4000
-_SPECK = re.compile(r"^\s*[^\w\s]{1,2}\s*$")  # "|", "•", "'": dust OCR read as a mark  # rows of a Word file read for the proposal (its first pages are enough)
+MAX_ROWS = 4000  # rows of a Word file read for the proposal (its first pages are enough)
+_SPECK = re.compile(r"^\s*[^\w\s]{1,2}\s*$")  # "|", "•", "'": dust OCR read as a mark
 
 
 @dataclass(frozen=True)
