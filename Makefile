@@ -66,12 +66,14 @@ bench: system-deps $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_volume.py
 	$(BIN)/python bench/bench_search.py --sizes 10000
 	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_intake.py
 
 bench-full: system-deps $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_compose.py
 	$(BIN)/python bench/bench_volume.py
 	$(BIN)/python bench/bench_search.py --sizes 10000,100000
 	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_intake.py --full
 
 # A million documents, on request (streamed: the corpus is never held in memory; about an
 # hour on 2 cores, most of it indexing). GAZETTE_BENCH_TMP chooses the disk for the indexes.

@@ -58,7 +58,7 @@ def create_app(test_config: dict | None = None, instance: Path | str | None = No
     limiter.init_app(app)
 
     app.url_map.converters["int"] = DatabaseInteger  # before the rules are added
-    for blueprint in (auth.bp, staff.bp, public.bp, api.bp):
+    for blueprint in (auth.bp, staff.bp, public.bp, api.bp, api.intake_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # JSON API: no cookies are trusted there, so no CSRF token
     init_errors(app)

@@ -188,6 +188,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GAZETTE_FEEDBACK_RATE", "GAZETTE_FEEDBACK_RATE", "5 per hour;20 per day", rate),
     # Public search pages a client may load (the API has GAZETTE_API_RATE).
     Setting("GAZETTE_SEARCH_RATE", "GAZETTE_SEARCH_RATE", "60 per minute", rate),
+    # Documents an issuing body may send through the intake API (per key).
+    Setting("GAZETTE_INTAKE_RATE", "GAZETTE_INTAKE_RATE", "30 per minute;500 per day", rate),
     Setting("GAZETTE_CORS_ORIGINS", "GAZETTE_CORS_ORIGINS", "*"),
     Setting("GAZETTE_SEARCH_BACKEND", "SEARCH_BACKEND", "tantivy", one_of(*SEARCH_BACKENDS),
             older_names=("SEARCH_BACKEND",)),

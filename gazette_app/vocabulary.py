@@ -35,10 +35,14 @@ def status_code(label: str | None) -> str | None:
     return _STATUS_SYNONYMS.get(key)
 
 
+LEVEL_WORDS = ("tinh", "xa", "phuong", "huyen", "thi", "thanh")
+
+
 def issuer_display_name(raw: str) -> str:
-    """"UBND Tỉnh" -> "UBND tỉnh": the level word (tỉnh, xã, phường) is written in lower case."""
+    """"UBND Tỉnh" -> "UBND tỉnh": the level word (tỉnh, xã, phường) is written in lower case;
+    any other second word keeps its capital ("Sở Tài chính", issue 21)."""
     words = nfc(raw).split(" ")
-    if len(words) > 1:
+    if len(words) > 1 and fold_key(words[1]) in LEVEL_WORDS:
         words[1] = words[1].lower()
     return " ".join(words)
 
@@ -46,6 +50,7 @@ def issuer_display_name(raw: str) -> str:
 # What the audit trail records, in the words of the office (the codes stay in the database).
 AUDIT_ACTIONS: dict[str, str] = {
     "api_key.create": "Tạo khoá API",
+    "api_key.revoke": "Thu hồi khoá API",
     "auth.login": "Đăng nhập",
     "auth.login_failed": "Đăng nhập sai mật khẩu",
     "auth.login_refused": "Đăng nhập bị từ chối",

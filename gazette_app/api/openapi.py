@@ -38,6 +38,7 @@ from ..schemas.search import (
 from ..services.citations import JSON_SCHEMA_PATTERN as CITATION_PATTERN
 from ..vocabulary import STATUS_LABELS
 from .blueprint import bp
+from .intake import openapi_paths as intake_paths
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 COMMON = {
@@ -196,6 +197,7 @@ def build_spec() -> dict:
                       "404": {"description": "Không có văn bản document_id",
                               "content": {"application/json": {"schema": ERROR}}},
                       **COMMON}}})
+    intake_paths(spec)
     document = spec.to_dict()
     document["security"] = [{}, {"ApiKey": []}]  # the key is optional: anonymous works too
     _nullable_references(document["components"]["schemas"])
@@ -272,7 +274,8 @@ OPERATION_IDS = {
     ("get", "/api/v1/citations"): "findCitation",
     ("get", "/api/v1/citations/{year}/{number}/{page}"): "getCitation",
     ("get", "/api/v1/volumes"): "listVolumes", ("get", "/api/v1/news"): "listNews",
-    ("post", "/api/v1/feedback"): "sendFeedback"}
+    ("post", "/api/v1/feedback"): "sendFeedback", ("post", "/api/v1/intake"): "sendToIntake",
+    ("get", "/api/v1/intake/{receipt_id}"): "getIntakeReceipt"}
 NULL_OBJECT = {"type": "object", "nullable": True}
 
 

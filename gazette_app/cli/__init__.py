@@ -9,15 +9,16 @@
 - ``volumes``: build-volume, verify
 - ``ops``: backup, restore, recover, reindex, search-sync
 - ``signing``: retimestamp
+- ``intake``: intake-key create / list / revoke (the issuing bodies' keys for the intake API)
 """
 from __future__ import annotations
 
 from flask import Flask
 
-from . import issues, ops, receive, records, signing, users, volumes
+from . import intake, issues, ops, receive, records, signing, users, volumes
 
 COMMANDS = (*users.COMMANDS, *records.COMMANDS, *receive.COMMANDS, *issues.COMMANDS,
-            *volumes.COMMANDS, *ops.COMMANDS, *signing.COMMANDS)
+            *volumes.COMMANDS, *ops.COMMANDS, *signing.COMMANDS, *intake.COMMANDS)
 
 
 def init_app(app: Flask) -> None:

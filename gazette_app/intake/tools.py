@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 LIBREOFFICE = ("soffice", "libreoffice-writer-nogui libreoffice-calc-nogui")
 OCRMYPDF = ("ocrmypdf", "ocrmypdf tesseract-ocr-vie")
+PDFTOTEXT = ("pdftotext", "poppler-utils")
 
 
 def require(tool: tuple[str, str]) -> str:
@@ -28,14 +29,16 @@ def require(tool: tuple[str, str]) -> str:
     return path
 
 
-def run(command: list[str], timeout: float, what: str) -> subprocess.CompletedProcess:
+def run(command: list[str], timeout: float, what: str,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run a tool; a hang past ``timeout`` is killed and reported, never waited for forever.
 
     The tool runs in its own process group and the whole group is killed: ``soffice`` is a
     script that starts ``soffice.bin``, which would outlive a kill of the script alone."""
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           start_new_session=True,
-                          env={**os.environ, "HOME": tempfile.gettempdir()}) as process:
+                          env={**os.environ, "HOME": tempfile.gettempdir(), **(env or {})}
+                          ) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -72,13 +75,25 @@ def libreoffice_to_pdf(source: Path, timeout: float = 120) -> bytes:
         return produced.read_bytes()
 
 
+# Fixed OCR settings, chosen by measurement (bench/ocr_settings.py, README "Reading scans"):
+# Vietnamese alone (with English too, tesseract read capitals without their marks and one scan
+# of nine read differently twice), no deskew (on scans turned by up to 1 degree it lost fields
+# and doubled the time; with unpaper's clean it gained one field of 54 for 2.5 times the time),
+# one job and one thread, so that the same scan gives the same text every time. The receipt
+# records them (``OCR_SETTINGS_LABEL``).
+OCR_OPTIONS = ("--language", "vie", "--jobs", "1")
+OCR_SETTINGS_LABEL = "ocrmypdf " + " ".join(OCR_OPTIONS)
+OCR_ENV = {"OMP_THREAD_LIMIT": "1"}  # tesseract's OpenMP threads: one, for the same result
+
+
 def ocr_pdf(source: Path, timeout: float = 600) -> bytes:
     """Add a text layer to a scanned PDF with ocrmypdf and tesseract's Vietnamese data."""
     ocrmypdf = require(OCRMYPDF)
     with tempfile.TemporaryDirectory(prefix="ocr-", dir=source.parent) as tmp:
         out = Path(tmp) / "ocr.pdf"
-        result = run([ocrmypdf, "--language", "vie+eng", "--skip-text", "--output-type", "pdf",
-                      "--quiet", str(source), str(out)], timeout, "Nhận dạng chữ (OCR)")
+        result = run([ocrmypdf, *OCR_OPTIONS, "--skip-text", "--output-type", "pdf",
+                      "--quiet", str(source), str(out)], timeout, "Nhận dạng chữ (OCR)",
+                     env=OCR_ENV)
         if result.returncode != 0 or not out.exists():
             detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
             raise IntakeError(f"Nhận dạng chữ (OCR) không thành công ({detail[0][:120]}).")

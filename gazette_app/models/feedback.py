@@ -60,6 +60,8 @@ class ApiKey(Model):
     rate_limit: Mapped[str] = mapped_column(String(64), default="1200 per minute")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An issuing body's key for the intake API: it may send documents for this issuer only.
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"))
 
     @staticmethod
     def hash(key: str) -> str:

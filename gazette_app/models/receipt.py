@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -26,6 +26,8 @@ class Receipt(Model):
     unchanged, plus what processing found. Staff confirm the proposal to register a Document."""
 
     __tablename__ = "receipts"
+    __table_args__ = (UniqueConstraint("api_key_id", "idempotency_key",
+                                       name="uq_receipts_idempotency"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -55,6 +57,17 @@ class Receipt(Model):
     corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The files received before the corrected copy replaced them, kept to compare.
     superseded_files: Mapped[list] = mapped_column(JSON, default=list)
+    # The OCR settings that read a scan ("" for a file with text): the same file and settings
+    # give the same text (issue 21).
+    ocr_settings: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # What Circular 02/2025/TT-VPCP Art. 5 asks of the sender and the receipt lacks: codes of
+    # intake.circular02.CHECKS; shown and counted, never a reason to refuse.
+    checks: Mapped[list | None] = mapped_column(JSON, default=list)
+    # Sent through the intake API: by which issuer's key, under which client-supplied key.
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(128))
+    # What the sender's system said of the document (number, type, date, abstract, signer).
+    sender_metadata: Mapped[dict | None] = mapped_column(JSON, default=dict)
 
     document = relationship("Document")
     received_by = relationship("User")

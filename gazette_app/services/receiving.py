@@ -17,19 +17,22 @@ from typing import cast
 from flask import current_app
 from marshmallow import ValidationError
 from pypdf import PdfWriter
+from sqlalchemy import select
 
 from ..extensions import db
 from ..faults import checkpoint
 from ..intake import IntakeError
 from ..intake.checks import DOCUMENT_KINDS, check_file, shown_name
+from ..intake.circular02 import missing as missing_checks
+from ..intake.circular02 import receipt_line
 from ..intake.files import KINDS, Kind, office_hazards
-from ..intake.metadata import propose
+from ..intake.reading import propose_document, with_sender_metadata
 from ..intake.relations import extract_relations
 from ..intake.tables import with_tables
 from ..intake.text import clean_rendition, legacy_encoding, needs_ocr, page_texts, read_pdf
-from ..intake.tools import libreoffice_to_pdf, ocr_pdf
+from ..intake.tools import OCR_SETTINGS_LABEL, libreoffice_to_pdf, ocr_pdf
 from ..jobs import JobFailed, Progress, enqueue, handler
-from ..models import Document, DocumentFile, DocumentState, Job, Receipt, User
+from ..models import Document, DocumentFile, DocumentState, Issuer, Job, Receipt, User
 from ..notation import NotationError, parse_notation
 from ..schemas.forms import RegistrationSchema
 from ..storage import get_store, storage_failure, work_dir
@@ -151,9 +154,10 @@ def _process(receipt: Receipt, progress: Progress) -> None:
             pdf = ocr_pdf(scan, timeout=config["OCR_TIMEOUT"])
             texts = page_texts(read_pdf(pdf))
             receipt.ocr = True
+            receipt.ocr_settings = OCR_SETTINGS_LABEL
             notes.append("Bản quét: chữ được nhận dạng tự động (OCR), cần đối chiếu kỹ.")
-        main_pdf = pdf
-        annexes = receipt.files[1:]
+        main_pdf = pdf  # the main document alone, before its annexes are appended
+        annexes = [f for f in receipt.files[1:] if f.get("role") != "source"]
         if annexes:
             parts = [pdf] + [_as_pdf(annex, folder, progress, 60) for annex in annexes]
             pdf = _concatenate(parts)
@@ -170,7 +174,14 @@ def _process(receipt: Receipt, progress: Progress) -> None:
     if receipt.legacy_encoding:
         notes.append(f"Văn bản gõ bằng phông cũ {receipt.legacy_encoding} (không phải Unicode): "
                      "chữ tiếng Việt trích ra bị sai, cần xin lại bản Unicode hoặc nhập tay.")
-    proposal = propose(texts[0] if texts else "", texts[-1] if texts else "", main["filename"])
+    # The editable copy sent beside a signed PDF is read directly when it is a Word file.
+    read = next((f for f in receipt.files if f.get("role") == "source" and f["kind"] == "docx"),
+                main)
+    proposal, layout = propose_document(read["kind"], get_store().path(read["sha256"]).read_bytes(),
+                                        main_pdf, main["filename"],
+                                        db.session.scalars(select(Issuer.name)).all(),
+                                        ocr=receipt.ocr)
+    notes += with_sender_metadata(proposal, receipt.sender_metadata or {})
     receipt.proposal = proposal.as_form()
     receipt.relations = [relation_row(r) for r in
                          extract_relations(proposal.abstract + "\n" + receipt.text)]
@@ -179,6 +190,9 @@ def _process(receipt: Receipt, progress: Progress) -> None:
                if not receipt.proposal.get(name)]
     if missing:
         notes.append("Chưa đọc được: " + ", ".join(missing) + "; cần nhập tay.")
+    receipt.checks = missing_checks([f["kind"] for f in receipt.files], layout)
+    if receipt.checks:
+        notes.append(receipt_line(receipt.checks))
     receipt.message = " ".join(notes)
     receipt.state = "proposed"
 
@@ -299,7 +313,8 @@ def _document_files(receipt: Receipt) -> list[DocumentFile]:
                               media_type="application/pdf", filename=pdf_name,
                               page_count=receipt.pdf_pages))
     for annex in receipt.files[1:]:
-        role = "received" if annex.get("hazards") else "attachment"
+        role = "original" if annex.get("role") == "source" else "attachment"
+        role = "received" if annex.get("hazards") else role
         files.append(DocumentFile(role=role, sha256=annex["sha256"], size=annex["size"],
                                   media_type=KINDS[annex["kind"]].media_type,
                                   filename=annex["filename"]))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from .. import clock
 from ..extensions import db
 from ..formatting import vn_number
+from ..intake.circular02 import CHECKS
 from ..models import (
     Document,
     DocumentState,
@@ -54,6 +55,8 @@ class Report:
     lateness_by_issuer: list[IssuerLateness] = field(default_factory=list)
     returned_to_issuer: int = 0  # receipts with an error sent back to the issuer (Art. 91)
     corrected_by_issuer: int = 0  # corrected copies received
+    # Receipts of the period lacking what Circular 02/2025/TT-VPCP asks, per check code.
+    circular_missing: dict[str, int] = field(default_factory=dict)
 
     @property
     def received_other(self) -> int:
@@ -84,6 +87,8 @@ class Report:
                 ("Đúng hạn", "Văn phòng đăng chậm", self.office_late),
                 ("Sai sót khi tiếp nhận", "Gửi lại cơ quan ban hành", self.returned_to_issuer),
                 ("Sai sót khi tiếp nhận", "Đã nhận bản sửa", self.corrected_by_issuer)]
+        rows += [("Thông tư 02/2025/TT-VPCP", CHECKS[code], self.circular_missing.get(code, 0))
+                 for code in CHECKS]
         rows += [("Đã đăng theo cơ quan", name, n) for name, n in self.published_by_issuer]
         rows += [("Đã đăng theo loại", name, n) for name, n in self.published_by_type]
         rows += [("Tiếp nhận theo cơ quan", name, n) for name, n in self.received_by_issuer]
@@ -170,8 +175,20 @@ def build_report(start: date, end: date, label: str) -> Report:
         Receipt.problem_at >= begin, Receipt.problem_at < finish)) or 0
     report.corrected_by_issuer = db.session.scalar(select(func.count()).select_from(Receipt).where(
         Receipt.corrected_at >= begin, Receipt.corrected_at < finish)) or 0
+    report.circular_missing = circular_counts(begin, finish)
     report.feedback_received = db.session.scalar(select(func.count()).select_from(Feedback).where(
         Feedback.created_at >= begin, Feedback.created_at < finish)) or 0
     report.feedback_answered = db.session.scalar(select(func.count()).select_from(Feedback).where(
         Feedback.answered_at >= begin, Feedback.answered_at < finish)) or 0
     return report
+
+
+def circular_counts(begin: datetime, finish: datetime) -> dict[str, int]:
+    """Receipts of the period (discarded ones aside) lacking each Circular 02/2025 item."""
+    counts: Counter[str] = Counter()
+    rows: list[list | None] = list(db.session.scalars(select(Receipt.checks).where(
+            Receipt.received_at >= begin, Receipt.received_at < finish,
+            Receipt.state != "discarded")))
+    for checks in rows:
+        counts.update(code for code in (checks or []) if code in CHECKS)
+    return dict(counts)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..inputs import bounded_count
+from ..intake.circular02 import CHECKS
 from ..jobs import wake
 from ..models import Document, Receipt
 from ..services import receiving, relations
@@ -55,7 +56,7 @@ def _receipt_page(item: Receipt, form: dict, errors: dict, status: int = 200):
     return render_template("staff/receipt.html", receipt=item, form=form, errors=errors,
                            targets=targets, kinds=relations.RELATION_KINDS,
                            manual_rows=MANUAL_RELATIONS, due=due_date(item.deadline_from),
-                           channels=CHANNELS), status
+                           channels=CHANNELS, circular_checks=CHECKS), status
 
 
 @bp.route("/receipts/<int:receipt_id>/progress")

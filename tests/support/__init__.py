@@ -7,6 +7,8 @@ as processes, the throwaway databases. Modules mirror what they build for:
   accounts, an approved issue
 - ``databases``: a fresh PostgreSQL database per test, the test Redis
 - ``issues``, ``intake``, ``search``: document PDFs, office files and scans, search corpora
+- ``documents``: administrative documents that vary as real ones do (headers as tables or
+  lines, abbreviated organs, signature blocks, annexes), as DOCX, DOC, PDF and scans
 - ``receiving``: uploads through the receiving page and the proposal form
 - ``servers``: the app under gunicorn or flask, a cookie-keeping client; ``demo_server``: the
   demo served once per session (generated API client, Lighthouse)
