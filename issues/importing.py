@@ -26,9 +26,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from search_index.analysis import fold, nfc
 
-OCR_DPI = 300
+OCR_DPI = 200  # a scan's usual resolution; more only slows tesseract down
 MAX_FRONT_PAGES = 4  # the contents start on one of the first pages
 MAX_CONTENTS_PAGES = 12
 HEAD_LINES = 14  # a document's "Số: ..." line is in its first lines
@@ -60,7 +62,7 @@ class ListedEntry:
     issuer: str  # the authority heading it is listed under ("" when the contents have none)
     issued: date | None
     abstract: str
-    printed_page: int
+    printed_page: int  # 0 when it could not be read
     contents_page: int  # 1-based PDF page where its page number is printed
 
 
@@ -118,6 +120,7 @@ class PageTexts:
         self.pdf, self.ocr, self.ocr_timeout = pdf, ocr, ocr_timeout
         self.layer = _text_layer(pdf)
         self.ocr_done: dict[int, str] = {}
+        self._reader: PdfReader | None = None
 
     @property
     def count(self) -> int:
@@ -132,13 +135,21 @@ class PageTexts:
             return self.layer[page - 1]
         return self.ocr_done.get(page)
 
+    def _has_image(self, page: int) -> bool:
+        if self._reader is None:
+            self._reader = PdfReader(self.pdf)
+        resources = self._reader.pages[page - 1].get("/Resources")
+        objects = resources.get_object().get("/XObject") if resources else None
+        return bool(objects)
+
     def __call__(self, page: int) -> str:
         known = self.known(page)
         if known is not None:
             return known
-        if not self.ocr:
+        if not self.ocr or not self._has_image(page):  # a blank page: nothing to read
             return self.layer[page - 1]
-        self.ocr_done[page] = ocr_page(self.pdf, page, self.ocr_timeout)
+        text = ocr_page(self.pdf, page, self.ocr_timeout)
+        self.ocr_done[page] = "\n".join(repair_ocr_line(line) for line in text.splitlines())
         return self.ocr_done[page]
 
 
@@ -166,6 +177,26 @@ def nfc_lines(text: str) -> str:
     return "\n".join(unicodedata.normalize("NFC", line).rstrip() for line in text.splitlines())
 
 
+# Leader dots as tesseract reads them: dots, then often a run of noise ("---2-©22©22+2EE"),
+# then the page number with its digits read as letters ("L4" for 14, "2Ú" for 20).
+OCR_LEADER_END = re.compile(r"(?:[.·…]\s?){3,}[^\s]*?[-~©+*_=:,'\"”“]*\s*"
+                            r"([0-9LlIi|!OoÚUSBZz]{1,4})\s*$")
+DIGIT_LOOKALIKES = str.maketrans({"L": "1", "l": "1", "I": "1", "i": "1", "|": "1", "!": "1",
+                                  "O": "0", "o": "0", "Ú": "0",
+                                  "U": "0", "S": "5", "B": "8", "Z": "2", "z": "2"})
+
+
+def repair_ocr_line(line: str) -> str:
+    """A contents line as OCR gives it, with its leaders and page number written plainly."""
+    match = OCR_LEADER_END.search(line)
+    if not match:
+        return line
+    number = match.group(1).translate(DIGIT_LOOKALIKES)
+    if not number.isdigit():
+        return line
+    return f"{line[:match.start()].rstrip()} ........ {int(number)}"
+
+
 def ocr_page(pdf: Path, page: int, timeout: int = 300) -> str:
     """One page rendered at 300 dpi and read by tesseract in Vietnamese, as one block of lines
     (``--psm 6``) with the spaces between columns kept."""
@@ -173,8 +204,10 @@ def ocr_page(pdf: Path, page: int, timeout: int = 300) -> str:
         image = Path(tmp) / "page"
         _run(["pdftoppm", "-r", str(OCR_DPI), "-gray", "-png", "-singlefile", "-f", str(page),
               "-l", str(page), str(pdf), str(image)], timeout)
-        out = _run(["tesseract", str(image) + ".png", "stdout", "-l", "vie", "--psm", "6",
-                    "-c", "preserve_interword_spaces=1"], timeout).stdout
+        # one thread: tesseract's OpenMP threads only fight each other on a small machine
+        out = _run(["env", "OMP_THREAD_LIMIT=1", "tesseract", str(image) + ".png", "stdout",
+                    "-l", "vie", "--psm", "6", "-c", "preserve_interword_spaces=1"],
+                   timeout).stdout
     return nfc_lines(out.decode("utf-8", "replace"))
 
 
@@ -308,7 +341,12 @@ def read_contents(pages: PageTexts, contents: list[int]) -> tuple[list[ListedEnt
     page_lines = [i for i, line in enumerate(lines) if _entry_page(line.text) is not None]
     table = bool(page_lines) and sum(
         1 for i in page_lines if SEQUENCE_AT_START.match(lines[i].text)) >= 0.6 * len(page_lines)
-    blocks = _table_blocks(lines, page_lines) if table else _leader_blocks(lines, page_lines)
+    if table:
+        blocks = _table_blocks(lines, page_lines)
+    else:
+        blocks = _leader_blocks(lines, page_lines)
+        ocr = set(pages.ocr_done)
+        blocks = [part for issuer, block in blocks for part in _split_unread(issuer, block, ocr)]
     entries = []
     for position, (issuer, block) in enumerate(blocks):
         entry = _entry(position, issuer, block, table)
@@ -328,17 +366,38 @@ def _leader_blocks(lines: list[_Line], page_lines: list[int]) -> list[tuple[str,
     """List with leaders: an entry is the lines after the previous entry up to its page number."""
     blocks, issuer, start = [], "", 0
     for end in page_lines:
-        block = []
+        block: list[_Line] = []
         for line in lines[start:end + 1]:
             heading = _heading(line.text)
             if heading is not None:
+                if any(ENTRY_START.match(fold(kept.text)) for kept in block):
+                    blocks.append((issuer, block))  # an entry whose page number was unreadable
                 issuer = heading if "PHAN VAN BAN" not in _folded_upper(heading) else issuer
-                block = []  # text before a heading belongs to nothing
+                block = []
             elif not _is_table_header(fold(line.text)):
                 block.append(line)
         blocks.append((issuer, block))
         start = end + 1
     return blocks
+
+
+ENTRY_START = re.compile(r"^\s*(?:\d{1,2}/\d{1,2}/\d{4}\s+)?[A-Z][a-z]+(?: [a-z]+){0,3} so "
+                         r"\d{1,5}\s?/")
+
+
+def _split_unread(issuer: str, block: list[_Line], ocr: set[int]) -> list[tuple[str, list[_Line]]]:
+    """On OCR'd pages a page number may be unreadable: an entry that starts inside another
+    entry's lines ("Quyết định số ..." at a line's start after a line that ends a sentence or
+    leaders) is split off, to be returned without a page rather than merged into the next."""
+    parts: list[list[_Line]] = [[]]
+    for index, line in enumerate(block):
+        previous = block[index - 1].text.rstrip() if index else ""
+        ends = previous.endswith((".", ";", ")")) or re.search(r"[.·…]{3,}|[^\w\s,]{3,}\w*$",
+                                                                previous)
+        if index and line.page in ocr and ENTRY_START.match(fold(line.text)) and ends:
+            parts.append([])
+        parts[-1].append(line)
+    return [(issuer, part) for part in parts if part]
 
 
 def _table_blocks(lines: list[_Line], page_lines: list[int]) -> list[tuple[str, list[_Line]]]:
@@ -365,18 +424,36 @@ def _entry(position: int, issuer: str, block: list[_Line], table: bool) -> Liste
     if not block:
         return None
     page_line = block[0] if table else block[-1]
-    printed = _entry_page(page_line.text)
+    printed = _entry_page(page_line.text) or 0  # 0: the page number could not be read
     text = "\n".join(line.text for line in block)
     folded = fold(text)
     match = NOTATION.search(folded)
-    if printed is None or match is None:
+    if match is None:
         return None
     notation = nfc(text[match.start():match.end()])
     cells = _abstract_text(block, table, page_line, match)
     type_name, abstract = _type_and_abstract(cells, notation)
-    issued = _first_date(folded)
+    issued = _entry_date(block, table, match, folded)
     return ListedEntry(position, notation, type_name, issuer, issued, abstract, printed,
                        page_line.page)
+
+
+def _entry_date(block: list[_Line], table: bool, match, folded: str) -> date | None:
+    """The entry's own date: at the start of the entry or just after its notation ("... ngày
+    20/7/2026"), in a table in the notation's column; not a date the abstract cites."""
+    if table:
+        column = _abstract_column(block[0].text, match)
+        folded = fold("\n".join(line.text[:column] for line in block))
+        return _first_date(folded)
+    own = re.match(r"\s*" + SHORT_DATE.pattern, folded) or SHORT_DATE.match(
+        re.sub(r"^\s*,?\s*(ngay\s+)?", "", folded[match.end():]))
+    return _first_date(own.group(0)) if own else None
+
+
+def _abstract_column(first: str, match) -> int:
+    """Where a table row's abstract column starts: after the gap that follows the notation."""
+    gap = re.search(r"\S\s{2,}(?=\S)", first[match.end() - 1:])
+    return match.end() + (gap.end() - 1 if gap else 0)
 
 
 def _abstract_text(block: list[_Line], table: bool, page_line: _Line, match) -> str:
@@ -385,9 +462,7 @@ def _abstract_text(block: list[_Line], table: bool, page_line: _Line, match) -> 
         text = " ".join(_strip_page(line.text) for line in block)
         return re.sub(r"^\s*\d{1,2}/\d{1,2}/\d{4}\s+", "", text.strip())
     first = _strip_page(page_line.text)
-    notation_end = match.end()  # the notation is on the row's first line, left of the abstract
-    gap = re.search(r"\S\s{2,}(?=\S)", first[notation_end - 1:])
-    column = notation_end + (gap.end() - 1 if gap else 0)
+    column = _abstract_column(first, match)  # the notation is left of the abstract
     parts = [first[column:]] + [line.text[max(column - 2, 0):] for line in block[1:]]
     return " ".join(part.strip(" |") for part in parts)
 
@@ -460,11 +535,12 @@ def _filler(text: str) -> bool:
     return "XUAT BAN" in folded and ("IN TAI" in folded or "GIAY PHEP" in folded)
 
 
-def _last_content_page(pages: PageTexts, first: int, last: int) -> int:
-    """``last`` without the filler pages at the end (colophon, blank backs, part titles); only
-    pages whose text is known without OCR are judged, an unread scan page counts as content."""
+def _last_content_page(pages: PageTexts, first: int, last: int, read: bool = True) -> int:
+    """``last`` without the filler pages at the end (colophon, blank backs, part titles). With
+    ``read``, a page without text is OCR'd to be judged (a range to register must be right);
+    without, an unread page counts as content (a proposal staff will look at)."""
     while last > first:
-        text = pages.known(last)
+        text = pages(last) if read else pages.known(last)
         if text is None or not _filler(text):
             break
         last -= 1
@@ -488,6 +564,9 @@ def _locate(pages: PageTexts, entries: list[ListedEntry], offset: int,
     previous = contents_last
     for entry in entries:
         page = entry.printed_page + offset
+        if entry.printed_page == 0:
+            placed.append((entry, None, "không đọc được số trang của mục này trong mục lục"))
+            continue
         if page <= previous or page > pages.count:
             placed.append((entry, None, f"trang {entry.printed_page} ghi trong mục lục không "
                                         f"có trong tệp hoặc không theo thứ tự"))
@@ -509,15 +588,15 @@ def _ranges(pages: PageTexts, placed: list[tuple[ListedEntry, int | None, str]],
     for index, (entry, first, reason) in enumerate(placed):
         following = next((p for _, p, _ in placed[index + 1:] if p is not None), None)
         proposed_end = (following - 1) if following else _last_content_page(
-            pages, first or 1, pages.count)
+            pages, first or 1, pages.count, read=False)
         if first is None:
-            start = entry.printed_page + (issue.page_offset or 0)
+            start = entry.printed_page + (issue.page_offset or 0) if entry.printed_page else 0
             proposed = start if 1 <= start <= pages.count else None
             issue.unmatched.append(UnmatchedEntry(
                 entry, reason, proposed, proposed_end if proposed else None))
             continue
         next_entry_ok = index + 1 == len(placed) or placed[index + 1][1] is not None
-        last = _last_content_page(pages, first, proposed_end)
+        last = _last_content_page(pages, first, proposed_end, read=next_entry_ok)
         if not next_entry_ok:
             issue.unmatched.append(UnmatchedEntry(
                 entry, "trang đầu khớp nhưng trang cuối chưa chắc: văn bản kế tiếp trong mục "
@@ -551,7 +630,8 @@ def import_issue(pdf: Path, ocr: bool = True, ocr_timeout: int = 300,
         issue.problems.append("Mục lục không có mục nào đọc được (số ký hiệu và số trang).")
     else:
         contents_last = issue.contents_pages[-1]
-        issue.page_offset = find_offset(pages, entries, contents_last)
+        readable = [entry for entry in entries if entry.printed_page > 0]
+        issue.page_offset = find_offset(pages, readable, contents_last) if readable else None
         if issue.page_offset is None:
             issue.problems.append("Không khớp được số trang của mục lục với các trang của tệp.")
             for entry in entries:
