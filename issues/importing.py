@@ -85,6 +85,7 @@ class UnmatchedEntry:
     reason: str  # Vietnamese, for staff
     proposed_first: int | None = None
     proposed_last: int | None = None
+    first_page_checked: bool = False  # its first page printed its notation; the end is unsure
 
 
 @dataclass
@@ -355,10 +356,17 @@ def read_contents(pages: PageTexts, contents: list[int]) -> tuple[list[ListedEnt
     return entries, "table" if table else "leaders"
 
 
+TABLE_ROW_PAGE = re.compile(r"\s(\d{1,4})\s*\|?\s*$")
+
+
 def _entry_page(text: str) -> int | None:
+    """The page number ending an entry's line; in a table row's first line (sequence number,
+    notation, ..., page) one space may be all that separates it from a cramped abstract."""
     if _heading(text) is not None or _is_table_header(fold(text)):
         return None
     match = PAGE_AT_END.search(text)
+    if match is None and SEQUENCE_AT_START.match(text) and NOTATION.search(fold(text)):
+        match = TABLE_ROW_PAGE.search(text)
     return int(match.group(1)) if match else None
 
 
@@ -461,7 +469,7 @@ def _abstract_text(block: list[_Line], table: bool, page_line: _Line, match) -> 
     if not table:
         text = " ".join(_strip_page(line.text) for line in block)
         return re.sub(r"^\s*\d{1,2}/\d{1,2}/\d{4}\s+", "", text.strip())
-    first = _strip_page(page_line.text)
+    first = TABLE_ROW_PAGE.sub("", _strip_page(page_line.text))
     column = _abstract_column(first, match)  # the notation is left of the abstract
     parts = [first[column:]] + [line.text[max(column - 2, 0):] for line in block[1:]]
     return " ".join(part.strip(" |") for part in parts)
@@ -600,11 +608,11 @@ def _ranges(pages: PageTexts, placed: list[tuple[ListedEntry, int | None, str]],
         if not next_entry_ok:
             issue.unmatched.append(UnmatchedEntry(
                 entry, "trang đầu khớp nhưng trang cuối chưa chắc: văn bản kế tiếp trong mục "
-                       "lục chưa khớp", first, last))
+                       "lục chưa khớp", first, last, True))
             continue
         foreign = _foreign_head(pages, entry, first, last)
         if foreign:
-            issue.unmatched.append(UnmatchedEntry(entry, foreign, first, last))
+            issue.unmatched.append(UnmatchedEntry(entry, foreign, first, last, True))
         else:
             issue.documents.append(FoundDocument(entry, first, last))
 

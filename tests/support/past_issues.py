@@ -47,6 +47,7 @@ class PastIssueSpec:
     numbering: str = "physical"  # the cover is page 1 / documents from 1 / through the year
     year_start: int = 157  # first document's printed page when numbering runs through the year
     break_after: int | None = None  # a page break in the contents after this entry
+    unlisted: tuple[int, ...] = ()  # documents printed in the issue but missing from contents
 
 
 @dataclass
@@ -137,6 +138,8 @@ def _rows(spec: PastIssueSpec, first_pages: list[int]):
     """(part title or None, heading or None, entry index, document, printed page)."""
     part = heading = None
     for index, (document, printed) in enumerate(zip(spec.documents, first_pages, strict=True)):
+        if index in spec.unlisted:
+            continue
         new_part = PART_TITLES[document.part] if document.part != part else None
         part = document.part
         own = authority(document.issuer, document.doc_type).heading
@@ -146,15 +149,10 @@ def _rows(spec: PastIssueSpec, first_pages: list[int]):
 
 
 def _contents_table(word, spec: PastIssueSpec, first_pages: list[int]) -> None:
-    table = word.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = (Cm(1.2), Cm(4.3), Cm(9.5), Cm(1.5))
-    for cell, text, width in zip(table.rows[0].cells, ("STT", "Số, ký hiệu, ngày ban hành",
-                                                        "Trích yếu nội dung", "Trang"),
-                                 widths, strict=True):
-        cell.width = width
-        cell.paragraphs[0].add_run(text).bold = True
+    table = _continue_table(word, widths)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.rows[0].cells[1].paragraphs[0].runs[0].text = "Số, ký hiệu, ngày ban hành"
     for part, heading, index, document, printed in _rows(spec, first_pages):
         for title in (part, heading):
             if title:
@@ -176,6 +174,9 @@ def _contents_table(word, spec: PastIssueSpec, first_pages: list[int]) -> None:
 def _continue_table(word, widths):
     table = word.add_table(rows=1, cols=4)
     table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice lays out by
     for cell, text, width in zip(table.rows[0].cells, ("STT", "Số, ký hiệu", "Trích yếu",
                                                         "Trang"), widths, strict=True):
         cell.width = width
