@@ -60,9 +60,11 @@ bench: system-deps $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_volume.py
 	$(BIN)/python bench/bench_search.py --sizes 10000
 	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_import.py
 
 bench-full: system-deps $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_compose.py
 	$(BIN)/python bench/bench_volume.py
 	$(BIN)/python bench/bench_search.py --sizes 10000,100000
 	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_import.py --full

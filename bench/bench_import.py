@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--text", type=int, default=None)
     parser.add_argument("--scans", type=int, default=None)
     args = parser.parse_args()
-    text_count = args.text if args.text is not None else (300 if args.full else 40)
+    text_count = args.text if args.text is not None else (300 if args.full else 20)
     scan_count = args.scans if args.scans is not None else (30 if args.full else 2)
     print(f"# import benchmark on {machine()}: {text_count} text issues, {scan_count} scans")
     rng = random.Random(2026)
