@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, report  # noqa: E402
-from issues.importing import import_issue  # noqa: E402
+from issues.importing import import_issue, same_notation  # noqa: E402
 from tests.support.past_issues import (  # noqa: E402
     LAYOUTS,
     NUMBERINGS,
@@ -58,14 +58,15 @@ class Tally:
         self.seconds += time.perf_counter() - start
         self.pages += issue.page_count
         expected = {notation: (first, last) for notation, first, last in issue.truth}
-        listed = {entry.notation for entry in result.entries}
         self.entries += len(expected)
-        self.found += len(listed & set(expected))
+        self.found += sum(1 for notation in expected
+                          if any(same_notation(entry.notation, notation)
+                                 for entry in result.entries))
         self.notations += len(result.documents) + sum(
             1 for u in result.unmatched if u.first_page_checked)
         for document in result.documents:
             pages = (document.first_page, document.last_page)
-            if expected.get(document.entry.notation) == pages:
+            if expected.get(document.notation) == pages:
                 self.right += 1
             else:
                 self.wrong += 1

@@ -36,7 +36,7 @@ MAX_CONTENTS_PAGES = 12
 HEAD_LINES = 14  # a document's "Số: ..." line is in its first lines
 
 # A notation as printed: "12/2026/QĐ-UBND", "1045/QĐ-UBND", "22/QĐ-TT HĐND" (folded text).
-NOTATION = re.compile(r"(?<![\w/])(\d{1,5})\s?/\s?(?:(\d{4})\s?/\s?)?([A-Za-z]{1,4})\s?-\s?"
+NOTATION = re.compile(r"(?<![\w/])(\d{1,5})\s?/?\s?(?:(\d{4})\s?/\s?)?([A-Za-z]{1,4})\s?-\s?"
                       r"(TT\s?HDND|[A-Z][A-Z0-9]{1,9})(?![\w/])")
 # The page number ending a contents entry: after leader dots, a table border or a wide gap.
 PAGE_AT_END = re.compile(r"(?:(?:[.·…_]\s?){3,}|\s{2,}|\|)\s*(\d{1,4})\s*\|?\s*$")
@@ -74,6 +74,17 @@ class FoundDocument:
     entry: ListedEntry
     first_page: int  # 1-based PDF pages, inclusive
     last_page: int
+    printed_notation: str = ""  # as its first page prints it
+
+    @property
+    def notation(self) -> str:
+        """The page's reading when the contents' differs by OCR noise and the page's is clean
+        ("18/NÑNQ-HĐND" in an OCR'd contents, "18/NQ-HĐND" on the page)."""
+        page = self.printed_notation
+        if page and compact(page) != compact(self.entry.notation) and \
+                NOTATION.fullmatch(fold(page)):
+            return page
+        return self.entry.notation
 
 
 @dataclass(frozen=True)
@@ -235,11 +246,40 @@ def head_notation(text: str) -> str | None:
     return None
 
 
-def same_notation(printed: str, listed: str) -> bool:
-    """Whether the head's text starts with the listed notation (extra words of the same line,
-    "Sơn La, ngày ...", may follow when OCR joins the columns with one space)."""
+def matched_words(printed: str, listed: str) -> str | None:
+    """The words at the start of the head's text that give the listed notation (extra words
+    of the same line, "Sơn La, ngày ...", follow when OCR joins the columns with one space):
+    the same numbers exactly, and the rest alike but for OCR noise (a lost slash, a doubled
+    letter: one edit, or two letters more; exact for short notations)."""
     words, wanted = printed.split(), compact(listed)
-    return any(compact("".join(words[:n])) == wanted for n in range(1, min(4, len(words)) + 1))
+    numbers = _numbers(listed)
+    for n in range(1, min(4, len(words)) + 1):
+        candidate = " ".join(words[:n])
+        key = compact(candidate.replace(" ", ""))
+        if key == wanted:
+            return candidate
+        if _numbers(candidate) == numbers and len(wanted) >= 8 and \
+                _edits(key, wanted) <= max(1, min(2, len(key) - len(wanted))):
+            return candidate
+    return None
+
+
+def same_notation(printed: str, listed: str) -> bool:
+    return matched_words(printed, listed) is not None
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", fold(text))]
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short strings)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
 
 
 # ---------------------------------------------------------------- cover and contents
@@ -614,7 +654,8 @@ def _ranges(pages: PageTexts, placed: list[tuple[ListedEntry, int | None, str]],
         if foreign:
             issue.unmatched.append(UnmatchedEntry(entry, foreign, first, last, True))
         else:
-            issue.documents.append(FoundDocument(entry, first, last))
+            printed = matched_words(head_notation(pages(first)) or "", entry.notation) or ""
+            issue.documents.append(FoundDocument(entry, first, last, printed))
 
 
 def import_issue(pdf: Path, ocr: bool = True, ocr_timeout: int = 300,

@@ -8,15 +8,16 @@
   attach-pdf, demo-certificate
 - ``volumes``: build-volume, verify
 - ``ops``: backup, restore, recover, reindex, search-sync
+- ``importing``: import-issue (a past issue's PDF read by the engine; dry run only for now)
 """
 from __future__ import annotations
 
 from flask import Flask
 
-from . import issues, ops, receive, records, users, volumes
+from . import importing, issues, ops, receive, records, users, volumes
 
 COMMANDS = (*users.COMMANDS, *records.COMMANDS, *receive.COMMANDS, *issues.COMMANDS,
-            *volumes.COMMANDS, *ops.COMMANDS)
+            *volumes.COMMANDS, *ops.COMMANDS, *importing.COMMANDS)
 
 
 def init_app(app: Flask) -> None:
