@@ -33,11 +33,13 @@ from search_index.analysis import fold, nfc
 OCR_DPI = 200  # a scan's usual resolution; more only slows tesseract down
 MAX_FRONT_PAGES = 4  # the contents start on one of the first pages
 MAX_CONTENTS_PAGES = 12
+HEAD_BAND = 0.3  # a document's "Số: ..." stands in the top third of its first page
 HEAD_LINES = 14  # a document's "Số: ..." line is in its first lines
 
 # A notation as printed: "12/2026/QĐ-UBND", "1045/QĐ-UBND", "22/QĐ-TT HĐND" (folded text).
-NOTATION = re.compile(r"(?<![\w/])(\d{1,5})\s?/?\s?(?:(\d{4})\s?/\s?)?([A-Za-z]{1,4})\s?-\s?"
-                      r"(TT\s?HDND|[A-Z][A-Z0-9]{1,9})(?![\w/])")
+# A slash OCR lost ("45NQ-HĐND") is allowed, a space without a slash is not.
+NOTATION = re.compile(r"(?<![\w/])(\d{1,5})(?:\s?/\s?|(?=[A-Za-z]))(?:(\d{4})\s?/\s?)?"
+                      r"([A-Za-z]{1,4})\s?-\s?(TT\s?HDND|[A-Z][A-Z0-9]{1,9})(?![\w/])")
 # The page number ending a contents entry: after leader dots, a table border or a wide gap.
 PAGE_AT_END = re.compile(r"(?:(?:[.·…_]\s?){3,}|\s{2,}|\|)\s*(\d{1,4})\s*\|?\s*$")
 SEQUENCE_AT_START = re.compile(r"^\s*\|?\s*(\d{1,3})\.?\s{2,}")
@@ -133,6 +135,7 @@ class PageTexts:
         self.layer = _text_layer(pdf)
         self.ocr_done: dict[int, str] = {}
         self._reader: PdfReader | None = None
+        self.heads: dict[int, str] = {}  # top bands OCR'd
 
     @property
     def count(self) -> int:
@@ -153,6 +156,17 @@ class PageTexts:
         resources = self._reader.pages[page - 1].get("/Resources")
         objects = resources.get_object().get("/XObject") if resources else None
         return bool(objects)
+
+    def head(self, page: int) -> str:
+        """The page's text, or for a page without text the OCR of its top third only (where
+        a document prints "Số: ..."): a fraction of a whole page's OCR."""
+        known = self.known(page)
+        if known is not None:
+            return known
+        if page not in self.heads:
+            self.heads[page] = self.layer[page - 1] if not self.ocr or not self._has_image(
+                page) else ocr_page(self.pdf, page, self.ocr_timeout, band=HEAD_BAND)
+        return self.heads[page]
 
     def __call__(self, page: int) -> str:
         known = self.known(page)
@@ -209,13 +223,19 @@ def repair_ocr_line(line: str) -> str:
     return f"{line[:match.start()].rstrip()} ........ {int(number)}"
 
 
-def ocr_page(pdf: Path, page: int, timeout: int = 300) -> str:
-    """One page rendered at 300 dpi and read by tesseract in Vietnamese, as one block of lines
-    (``--psm 6``) with the spaces between columns kept."""
+def ocr_page(pdf: Path, page: int, timeout: int = 300, band: float = 1.0) -> str:
+    """One page rendered at the scan's resolution and read by tesseract in Vietnamese, as one
+    block of lines (``--psm 6``) with the spaces between columns kept; ``band`` < 1 reads only
+    that top fraction of the page."""
     with tempfile.TemporaryDirectory(prefix="gazette-ocr-") as tmp:
         image = Path(tmp) / "page"
+        crop: list[str] = []
+        if band < 1:
+            box = PdfReader(pdf).pages[page - 1].mediabox
+            crop = ["-x", "0", "-y", "0", "-W", str(round(float(box.width) * OCR_DPI / 72)),
+                    "-H", str(round(float(box.height) * band * OCR_DPI / 72))]
         _run(["pdftoppm", "-r", str(OCR_DPI), "-gray", "-png", "-singlefile", "-f", str(page),
-              "-l", str(page), str(pdf), str(image)], timeout)
+              "-l", str(page), *crop, str(pdf), str(image)], timeout)
         # one thread: tesseract's OpenMP threads only fight each other on a small machine
         out = _run(["env", "OMP_THREAD_LIMIT=1", "tesseract", str(image) + ".png", "stdout",
                     "-l", "vie", "--psm", "6", "-c", "preserve_interword_spaces=1"],
@@ -364,13 +384,18 @@ def find_contents(pages: PageTexts) -> list[int]:
                   if _is_contents_start(pages(p))), None)
     if start is None:
         return []
-    found = [start]
+    found, waiting = [start], list[int]()
     for page in range(start + 1, min(start + MAX_CONTENTS_PAGES, pages.count + 1)):
         text = pages(page)
-        if is_document_head(text) or not any(PAGE_AT_END.search(line)
-                                             for line in _page_lines(text)):
+        if is_document_head(text):
             break
-        found.append(page)
+        if any(_entry_page(line) is not None for line in _page_lines(text)):
+            found += waiting + [page]
+            waiting = []
+        elif waiting:  # two pages that list nothing: the contents have ended
+            break
+        else:
+            waiting = [page]  # a row carried over the page: contents if more entries follow
     return found
 
 
@@ -543,6 +568,9 @@ def _offset_candidates(entries: list[ListedEntry], contents_last: int) -> list[i
     first = entries[0].printed_page
     candidates = [contents_last + 1 - first, 0, contents_last + 2 - first,
                   contents_last + 3 - first]
+    # entries before it whose page numbers were unreadable: it may stand further on
+    later = min(40, 10 * entries[0].position)
+    candidates += [contents_last + 1 + skip - first for skip in range(later)]
     return list(dict.fromkeys(candidates))
 
 
@@ -551,7 +579,7 @@ def _matches(pages: PageTexts, entry: ListedEntry, offset: int, contents_last: i
     page = entry.printed_page + offset
     if page <= contents_last or page > pages.count:
         return False
-    text = pages.known(page) if cheap_only else pages(page)
+    text = pages.known(page) if cheap_only else pages.head(page)
     printed = head_notation(text or "")
     return printed is not None and same_notation(printed, entry.notation)
 
@@ -598,8 +626,7 @@ def _last_content_page(pages: PageTexts, first: int, last: int, read: bool = Tru
 def _foreign_head(pages: PageTexts, entry: ListedEntry, first: int, last: int) -> str | None:
     """A page inside the range that starts another document (not in the contents)."""
     for page in range(first + 1, last + 1):
-        text = pages.known(page)
-        printed = head_notation(text) if text else None
+        printed = head_notation(pages.head(page))  # a scan's too: the contents may forget
         if printed and not same_notation(printed, entry.notation):
             return f"trang {page} bắt đầu một văn bản khác ({printed.split('  ')[0]})"
     return None
@@ -619,7 +646,7 @@ def _locate(pages: PageTexts, entries: list[ListedEntry], offset: int,
             placed.append((entry, None, f"trang {entry.printed_page} ghi trong mục lục không "
                                         f"có trong tệp hoặc không theo thứ tự"))
             continue
-        printed = head_notation(pages(page))
+        printed = head_notation(pages.head(page))
         if printed is not None and same_notation(printed, entry.notation):
             placed.append((entry, page, ""))
             previous = page
@@ -654,7 +681,7 @@ def _ranges(pages: PageTexts, placed: list[tuple[ListedEntry, int | None, str]],
         if foreign:
             issue.unmatched.append(UnmatchedEntry(entry, foreign, first, last, True))
         else:
-            printed = matched_words(head_notation(pages(first)) or "", entry.notation) or ""
+            printed = matched_words(head_notation(pages.head(first)) or "", entry.notation) or ""
             issue.documents.append(FoundDocument(entry, first, last, printed))
 
 
@@ -670,7 +697,7 @@ def import_issue(pdf: Path, ocr: bool = True, ocr_timeout: int = 300,
     issue.contents_pages = find_contents(pages)
     if not issue.contents_pages:
         issue.problems.append("Không tìm thấy trang mục lục (“MỤC LỤC”) ở các trang đầu.")
-        issue.ocr_pages = sorted(pages.ocr_done)
+        issue.ocr_pages = sorted(set(pages.ocr_done) | set(pages.heads))
         return issue
     if not issue.numbers:  # the contents' running header repeats the number
         issue.numbers = read_cover(pages(issue.contents_pages[0]))[0]
@@ -689,5 +716,5 @@ def import_issue(pdf: Path, ocr: bool = True, ocr_timeout: int = 300,
                            "vị trí mục lục chỉ"))
         else:
             _ranges(pages, _locate(pages, entries, issue.page_offset, contents_last), issue)
-    issue.ocr_pages = sorted(pages.ocr_done)
+    issue.ocr_pages = sorted(set(pages.ocr_done) | set(pages.heads))
     return issue
