@@ -52,12 +52,14 @@ class Tally:
         self.pages = 0
         self.seconds = 0.0
 
-    def add(self, issue: PastIssue) -> None:
+    def add(self, issue: PastIssue) -> tuple[int, int]:
+        """Import ``issue`` and count; returns its entries and those with the right range."""
         start = time.perf_counter()
         result = import_issue(issue.path)
         self.seconds += time.perf_counter() - start
         self.pages += issue.page_count
         expected = {notation: (first, last) for notation, first, last in issue.truth}
+        right_before = self.right
         self.entries += len(expected)
         self.found += sum(1 for notation in expected
                           if any(same_notation(entry.notation, notation)
@@ -71,6 +73,7 @@ class Tally:
             else:
                 self.wrong += 1
         # a proposed range still needs staff: it counts neither as right nor as wrong
+        return len(expected), self.right - right_before
 
     def report(self, kind: str, target: float) -> None:
         report(f"import_{kind}_issues_entries", self.entries, "entries")
@@ -104,10 +107,16 @@ def main() -> None:
             text.add(issue)
         text.report("text", 0.98)
         scans = Tally()
+        by_layout = {layout: [0, 0] for layout in LAYOUTS}  # entries, right ranges
         for issue in rng.sample(issues, min(scan_count, len(issues))):
-            scans.add(scanned(issue, folder))
+            entries, right = scans.add(scanned(issue, folder))
+            by_layout[issue.spec.layout][0] += entries
+            by_layout[issue.spec.layout][1] += right
         if scan_count:
             scans.report("scanned", 0.90)
+            for layout, (entries, right) in by_layout.items():
+                report(f"import_scanned_{layout}_right_page_range", right / max(entries, 1),
+                       f"ratio of {entries} entries")
 
 
 if __name__ == "__main__":
