@@ -239,8 +239,21 @@ def colophon_docx(out: Path) -> Path:
 
 
 def convert(docx_files: list[Path], out_dir: Path) -> None:
-    """Every file in one LibreOffice run (starting soffice costs more than converting)."""
+    """Files by fifties in one LibreOffice run each (starting soffice costs more than
+    converting); a file a run skipped (it happens in long runs) is converted again alone."""
     need("soffice", "libreoffice-writer-nogui")
+    for docx in docx_files:
+        (out_dir / f"{docx.stem}.pdf").unlink(missing_ok=True)  # never an earlier pass's PDF
+    for start in range(0, len(docx_files), 50):
+        _soffice(docx_files[start:start + 50], out_dir)
+    for docx in docx_files:
+        if not (out_dir / f"{docx.stem}.pdf").exists():
+            _soffice([docx], out_dir)
+        if not (out_dir / f"{docx.stem}.pdf").exists():
+            raise RuntimeError(f"LibreOffice did not convert {docx.name}")
+
+
+def _soffice(docx_files: list[Path], out_dir: Path) -> None:
     profile = out_dir / "lo-profile"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_files)],
