@@ -67,6 +67,7 @@ bench: system-deps $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_search.py --sizes 10000
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_import.py
 
 bench-full: system-deps $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_compose.py
@@ -74,6 +75,7 @@ bench-full: system-deps $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_search.py --sizes 10000,100000
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_intake.py --full
+	$(BIN)/python bench/bench_import.py --full
 
 # A million documents, on request (streamed: the corpus is never held in memory; about an
 # hour on 2 cores, most of it indexing). GAZETTE_BENCH_TMP chooses the disk for the indexes.

@@ -10,15 +10,17 @@
 - ``ops``: backup, restore, recover, reindex, search-sync
 - ``signing``: retimestamp
 - ``intake``: intake-key create / list / revoke (the issuing bodies' keys for the intake API)
+- ``importing``: import-issue (a past issue's PDF read by the engine; dry run only for now)
 """
 from __future__ import annotations
 
 from flask import Flask
 
-from . import intake, issues, ops, receive, records, signing, users, volumes
+from . import importing, intake, issues, ops, receive, records, signing, users, volumes
 
 COMMANDS = (*users.COMMANDS, *records.COMMANDS, *receive.COMMANDS, *issues.COMMANDS,
-            *volumes.COMMANDS, *ops.COMMANDS, *signing.COMMANDS, *intake.COMMANDS)
+            *volumes.COMMANDS, *ops.COMMANDS, *signing.COMMANDS, *intake.COMMANDS,
+            *importing.COMMANDS)
 
 
 def init_app(app: Flask) -> None:
