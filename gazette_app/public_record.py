@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, url_for
+from flask import abort, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +15,7 @@ from search_index.model import Hit
 from .extensions import db
 from .models import Document, DocumentRelation, IssueEntry, public_documents
 from .security import absolute_url, public_url_for
+from .services.titles import title_name
 from .vocabulary import document_title
 
 
@@ -38,7 +39,7 @@ def citation(document: Document) -> str | None:
     if entry is None:
         return None
     numbers = " + ".join(f"{n:02d}" for n in entry.issue.number_list)
-    return (f"Công báo tỉnh {current_app.config['GAZETTE_PROVINCE']}, Số {numbers}/"
+    return (f"{title_name(entry.issue.title)}, Số {numbers}/"
             f"{entry.issue.year}, tr. {document.published_page}")
 
 
@@ -105,10 +106,10 @@ def describe_hits(hits: list[Hit], external: bool = False) -> list[HitView]:
         entry = document.published_entry
         if entry is not None:
             issue = entry.issue
-            view.issue_label = f"{issue.label}/{issue.year}"
+            view.issue_label = issue.title_label
             view.issue_year, view.issue_number = issue.year, issue.first_number
             view.page = document.published_page
             view.issue_url = (public_url_for if external else url_for)(
-                "public.issue_page", year=issue.year, number=issue.first_number)
+                "public.issue_page", **issue.address)
         views.append(view)
     return views

@@ -72,6 +72,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "issue.publish": "Phát hành số Công báo",
     "issue.reorder": "Đổi thứ tự văn bản trong số",
     "issue.unapprove": "Trả số đã duyệt về bản nháp",
+    "past_issue.confirm": "Xác nhận trang văn bản của số cũ",
+    "past_issue.read": "Đọc tệp PDF số Công báo cũ",
+    "past_issue.register": "Đăng ký số Công báo cũ",
     "news.create": "Đăng tin",
     "receipt.create": "Tiếp nhận hồ sơ",
     "receipt.discard": "Huỷ hồ sơ tiếp nhận",
@@ -82,6 +85,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "user.create": "Tạo tài khoản",
     "user.password": "Đổi mật khẩu",
     "user.update": "Sửa tài khoản",
+    "title.add": "Thêm tên Công báo tỉnh cũ",
     "volume.build": "Đóng tập lưu trữ",
 }
 # Fields of the audit records' before/after, as staff read them.

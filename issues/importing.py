@@ -319,17 +319,21 @@ def read_cover(text: str) -> tuple[tuple[int, ...], date | None]:
         if match and "/" not in line[match.start():match.end() + 2]:
             numbers = tuple(int(n) for n in match.groups() if n)
             break
-    return numbers, _first_date(folded)
+    # The cover's own date stands above the contents, whose abstracts cite other dates.
+    masthead = re.split(r"muc\s*luc", folded, maxsplit=1, flags=re.IGNORECASE)[0]
+    return numbers, _first_date(masthead) or _first_date(folded)
 
 
 def _first_date(folded: str) -> date | None:
-    for pattern in (LONG_DATE, SHORT_DATE):
-        for match in pattern.finditer(folded):
-            day, month, year = (int(g) for g in match.groups())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                continue
+    """The first valid date written in the text, in either form."""
+    found = sorted((match for pattern in (LONG_DATE, SHORT_DATE)
+                    for match in pattern.finditer(folded)), key=lambda match: match.start())
+    for match in found:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
     return None
 
 

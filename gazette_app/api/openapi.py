@@ -51,6 +51,11 @@ COMMON = {
 NOT_FOUND = {"404": {"description": "Không tìm thấy",
                      "content": {"application/json": {"schema": ERROR}}}}
 NOT_MODIFIED = {"304": {"description": "Không đổi từ ETag đã gửi (If-None-Match)"}}
+TITLE_PARAMETER = {"name": "title", "in": "query", "required": False,
+                   "schema": {"type": "string", "maxLength": 40,
+                              "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                   "description": "Mã tên Công báo của tỉnh cũ (ví dụ binh-phuoc); bỏ trống: "
+                                  "Công báo hiện hành"}
 
 
 def _json(schema: str) -> dict:
@@ -158,12 +163,12 @@ def build_spec() -> dict:
         "summary": "Các số Công báo đã phát hành trong năm, mới nhất trước (không có year: "
                    "năm gần nhất)",
         "parameters": [_query("year", {"type": "integer", "minimum": 1945, "maximum": 2100},
-                              "Năm")],
+                              "Năm"), TITLE_PARAMETER],
         "responses": {"200": {"description": "Các số", "content": _json("IssueList")},
                       **NOT_MODIFIED, **COMMON}}})
     spec.path("/api/v1/issues/{year}/{number}", operations={"get": {
         "summary": "Một số Công báo với mục lục và số trang",
-        "parameters": [_path("year", "Năm"), _path("number", "Số")],
+        "parameters": [_path("year", "Năm"), _path("number", "Số"), TITLE_PARAMETER],
         "responses": {"200": {"description": "Số Công báo", "content": _json("IssueDetail")},
                       **NOT_MODIFIED, **NOT_FOUND, **COMMON}}})
     cited = {"200": {"description": "Văn bản ở trang đó (hoặc bìa, mục lục)",

@@ -14,7 +14,6 @@ from ..inputs import DB_INT_MAX
 from ..models import (
     Document,
     Issue,
-    IssueNumber,
     Issuer,
     NewsItem,
     Volume,
@@ -38,6 +37,7 @@ from ..schemas.forms import FeedbackSchema
 from ..security import absolute_url
 from ..services.citations import Citation, CitationError, lookup, parse_citation
 from ..services.feedback import looks_automated, receive
+from ..services.titles import published_issue, title_by_slug, title_id_of
 from ..storage import send_stored
 from .blueprint import bp
 
@@ -152,23 +152,30 @@ def document_pdf(document_id: int):
 def issues():
     """The published issues of a year, newest first; without ``year``, of the latest year
     that has one (the app's first screen)."""
+    try:
+        title_id = title_id_of(title_by_slug(request.args.get("title")))
+    except LookupError:
+        return bad_parameter("title", "Không có tên Công báo tỉnh cũ này.")
     year = request.args.get("year")
     if year is None:
-        year = db.session.scalar(select(Issue.year).where(published_issues())
-                                 .order_by(Issue.year.desc()).limit(1)) or clock.today().year
+        year = db.session.scalar(select(Issue.year).where(
+            published_issues(), Issue.title_id == title_id)
+            .order_by(Issue.year.desc()).limit(1)) or clock.today().year
     elif not year.isdigit() or not 1945 <= int(year) <= 2100:
         return bad_parameter("year", "Năm phải từ 1945 đến 2100.")
-    found = db.session.scalars(select(Issue).where(Issue.year == int(year),
-                                                   published_issues())
+    found = db.session.scalars(select(Issue).where(Issue.year == int(year), published_issues(),
+                                                   Issue.title_id == title_id)
                                .order_by(Issue.date.desc(), Issue.id.desc())).all()
     return jsonify(IssueListSchema().dump({"year": int(year), "results": found}))
 
 
 @bp.route("/issues/<int:year>/<int:number>")
 def issue(year: int, number: int):
-    found = db.session.scalar(select(Issue).join(IssueNumber).where(
-        IssueNumber.year == year, IssueNumber.number == number,
-        published_issues()))
+    """An issue of the current title, or with ?title= of a former province's."""
+    try:
+        found = published_issue(title_by_slug(request.args.get("title")), year, number)
+    except LookupError:
+        found = None
     if found is None:
         abort(404)
     return jsonify(IssueDetailSchema().dump(found))

@@ -10,7 +10,8 @@
 - ``ops``: backup, restore, recover, reindex, search-sync
 - ``signing``: retimestamp
 - ``intake``: intake-key create / list / revoke (the issuing bodies' keys for the intake API)
-- ``importing``: import-issue (a past issue's PDF read by the engine; dry run only for now)
+- ``importing``: title-add, import-issue, import-issues (a folder, resumable), confirm-entry:
+  former provinces' gazettes and their past issues read from the published PDFs
 """
 from __future__ import annotations
 

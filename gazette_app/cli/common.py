@@ -1,5 +1,9 @@
-"""What the commands share: the acting user named on the command line."""
+"""What the commands share: the acting user named on the command line, and how a refused
+step ends a command."""
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from sqlalchemy import select
@@ -17,3 +21,14 @@ def acting_user(username: str | None) -> User | None:
     if user is None:
         raise click.ClickException(f"no user {username!r}")
     return user
+
+
+@contextmanager
+def refusal_stops(*refusals: type[Exception]) -> Iterator[None]:
+    """A service's refusal (its message says why, in Vietnamese) ends the command with that
+    message and exit code 1, never a traceback: the command line's ``staff.steps.run_step``."""
+    try:
+        yield
+    except refusals as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None

@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from ..demo.former import load_former_title
 from ..demo.gazette import bind_demo_volumes, replay_year
 from ..extensions import db
 from ..models import Role, User
@@ -51,6 +52,8 @@ def demo_command(issues: bool) -> None:
             click.echo(f"published {label}")
         for label in bind_demo_volumes(admin):
             click.echo(f"volume bound: {label}")
+        for label in load_former_title(admin, DEMO_RECORDS):
+            click.echo(f"former title: {label}")
     click.echo(f"demo admin: {username} / password: {password}")
 
 

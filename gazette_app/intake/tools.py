@@ -98,3 +98,20 @@ def ocr_pdf(source: Path, timeout: float = 600) -> bytes:
             detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
             raise IntakeError(f"Nhận dạng chữ (OCR) không thành công ({detail[0][:120]}).")
         return out.read_bytes()
+
+
+PDFTOPPM = ("pdftoppm", "poppler-utils")
+
+
+def page_png(pdf: Path, page: int, dpi: int = 80, timeout: float = 60) -> bytes:
+    """One page of a PDF as a PNG image (for staff to read a page beside what was listed)."""
+    with tempfile.TemporaryDirectory(prefix="gazette-page-") as tmp:
+        out = Path(tmp) / "page"
+        command = [require(PDFTOPPM), "-png", "-r", str(dpi), "-f", str(page), "-l",
+                   str(page), "-singlefile", str(pdf), str(out)]
+        done = run(command, timeout, "Dựng ảnh trang PDF")
+        image = out.with_suffix(".png")
+        if done.returncode != 0 or not image.is_file():
+            log.warning("pdftoppm failed on page %d: %s", page, done.stderr[-300:])
+            raise IntakeError(f"Không dựng được ảnh trang {page} của tệp PDF.")
+        return image.read_bytes()

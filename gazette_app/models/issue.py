@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import Model
 from .document import Document
 from .states import ISSUE_STATES, IssueState
+from .title import GazetteTitle, current_title_id
 from .types import UTCDateTime, utcnow
 
 
@@ -18,6 +19,9 @@ class Issue(Model):
     __tablename__ = "issues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The gazette title it belongs to (a former province's Công báo, or the current one).
+    title_id: Mapped[int] = mapped_column(ForeignKey("gazette_titles.id"), index=True,
+                                          default=current_title_id())
     year: Mapped[int] = mapped_column(index=True)
     date: Mapped[date] = mapped_column()
     state: Mapped[str] = mapped_column(String(16), default=IssueState.DRAFT)
@@ -41,6 +45,7 @@ class Issue(Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    title: Mapped[GazetteTitle] = relationship(lazy="joined")
     numbers: Mapped[list[IssueNumber]] = relationship(
         back_populates="issue", cascade="all, delete-orphan", order_by="IssueNumber.number")
     entries: Mapped[list[IssueEntry]] = relationship(
@@ -54,6 +59,19 @@ class Issue(Model):
     def label(self) -> str:
         """"Số 44 + 45"."""
         return "Số " + " + ".join(f"{n:02d}" for n in self.number_list)
+
+    @property
+    def address(self) -> dict:
+        """What its public addresses are built from: ``url_for("public.issue_page",
+        **issue.address)``; a former title's issues carry its slug."""
+        return {"title": self.title.route_slug, "year": self.year, "number": self.first_number}
+
+    @property
+    def title_label(self) -> str:
+        """"Số 45/2024" for the current title, "Công báo tỉnh Bình Phước, Số 45/2024" for a
+        former one."""
+        own = f"{self.label}/{self.year}"
+        return own if self.title.current else f"{self.title.name}, {own}"
 
     @property
     def current_signed_sha256(self) -> str | None:
@@ -85,13 +103,15 @@ class Issue(Model):
 
 
 class IssueNumber(Model):
-    """A number taken by an issue; unique per year, so a number is never reused."""
+    """A number taken by an issue; unique per title and year, so a number is never reused."""
 
     __tablename__ = "issue_numbers"
-    __table_args__ = (UniqueConstraint("year", "number"),)
+    __table_args__ = (UniqueConstraint("title_id", "year", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), index=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("gazette_titles.id"),
+                                          default=current_title_id())
     year: Mapped[int] = mapped_column()
     number: Mapped[int] = mapped_column()
 
@@ -118,6 +138,11 @@ class IssueEntry(Model):
 
     issue: Mapped[Issue] = relationship(back_populates="entries")
     document: Mapped[Document] = relationship()
+
+
+def in_current_title() -> ColumnElement[bool]:
+    """Issues of the current title: what composing, numbering and today's addresses see."""
+    return Issue.title_id == current_title_id()
 
 
 def published_issues() -> ColumnElement[bool]:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model, db
 from .issue import Issue
+from .title import GazetteTitle, current_title_id
 from .types import UTCDateTime, utcnow
 
 volume_issues = Table(
@@ -20,9 +21,11 @@ volume_issues = Table(
 
 class Volume(Model):
     __tablename__ = "volumes"
-    __table_args__ = (UniqueConstraint("year", "quarter"),)
+    __table_args__ = (UniqueConstraint("title_id", "year", "quarter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("gazette_titles.id"),
+                                          default=current_title_id())
     year: Mapped[int] = mapped_column()
     quarter: Mapped[int] = mapped_column()
     page_count: Mapped[int | None] = mapped_column()
@@ -34,8 +37,14 @@ class Volume(Model):
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     built_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    title: Mapped[GazetteTitle] = relationship(lazy="joined")
     issues: Mapped[list[Issue]] = relationship(secondary=volume_issues,
                                                order_by="Issue.date, Issue.id")
+
+    @property
+    def address(self) -> dict:
+        """What its public addresses are built from (a former title's carry its slug)."""
+        return {"title": self.title.route_slug, "year": self.year, "quarter": self.quarter}
 
     @property
     def label(self) -> str:

@@ -60,9 +60,8 @@ def feed_issues():
                                 .order_by(Issue.published_at.desc()).limit(FEED_SIZE)).all()
     return _feed(f"Số Công báo mới — tỉnh {current_app.config['GAZETTE_PROVINCE']}",
                  absolute_url(url_for("public.feed_issues")), [{
-                     "title": f"Công báo {i.label}/{i.year} ngày {short_date(i.date)}",
-                     "url": absolute_url(url_for("public.issue_page", year=i.year,
-                                                 number=i.first_number)),
+                     "title": f"Công báo {i.title_label} ngày {short_date(i.date)}",
+                     "url": absolute_url(url_for("public.issue_page", **i.address)),
                      "updated": _stamp(i.published_at or i.date),
                      "summary": f"{len(i.entries)} văn bản, {i.page_count} trang"}
                      for i in issues])
@@ -107,8 +106,7 @@ def sitemap():
     add(absolute_url(url_for("public.home")))
     add(absolute_url(url_for("public.search")))
     for issue in db.session.scalars(select(Issue).where(published_issues())):
-        add(absolute_url(url_for("public.issue_page", year=issue.year,
-                                 number=issue.first_number)), issue.published_at)
+        add(absolute_url(url_for("public.issue_page", **issue.address)), issue.published_at)
     for document in db.session.scalars(select(Document).where(public_documents())
                                        .order_by(Document.id).limit(SITEMAP_LIMIT - len(root))):
         add(absolute_url(document_url(document)), document.updated_at)

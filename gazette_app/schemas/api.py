@@ -11,6 +11,7 @@ from search_index.analysis import slugify
 
 from ..public_record import citation, document_url, public_relations
 from ..security import absolute_url, public_url_for
+from ..services.titles import title_name
 from ..signature_words import signature_summary
 from ..vocabulary import RELATION_LABELS, STATUS_LABELS, document_title
 
@@ -120,8 +121,7 @@ class DocumentSchema(Schema):
             "year": entry.issue.year, "numbers": entry.issue.number_list,
             "date": entry.issue.date, "page": document.published_page,
             "citation": citation(document),
-            "url": public_url_for("public.issue_page", year=entry.issue.year,
-                           number=entry.issue.first_number)})
+            "url": public_url_for("public.issue_page", **entry.issue.address)})
 
     def _relations(self, document):
         relations, public_ids = public_relations(document)
@@ -165,6 +165,10 @@ class SignatureSchema(Schema):
 
 
 class IssueSchema(Schema):
+    title = fields.Function(lambda i: i.title.route_slug, allow_none=True, metadata={
+        "type": "string", "nullable": True,
+        "description": "a former province's title (null: the current Công báo)"})
+    gazette = fields.Function(lambda i: title_name(i.title), metadata=STRING)
     year = fields.Integer()
     numbers = fields.List(fields.Integer(), attribute="number_list")
     label = fields.String()
@@ -174,10 +178,9 @@ class IssueSchema(Schema):
     pdf_sha256 = fields.String(allow_none=True)
     signed = fields.Function(lambda i: bool(i.signed_pdf_sha256), metadata={"type": "boolean"})
     signature = fields.Method("_signature", allow_none=True, metadata=ref("Signature"))
-    url = fields.Function(lambda i: public_url_for("public.issue_page", year=i.year,
-                                            number=i.first_number), metadata=URI)
-    pdf_url = fields.Function(lambda i: public_url_for("public.issue_pdf", year=i.year,
-                                                number=i.first_number),
+    url = fields.Function(lambda i: public_url_for("public.issue_page", **i.address),
+                          metadata=URI)
+    pdf_url = fields.Function(lambda i: public_url_for("public.issue_pdf", **i.address),
                               metadata=URI)
 
 
@@ -207,11 +210,10 @@ class VolumeSchema(Schema):
     built_at = fields.DateTime(allow_none=True)
     issues = fields.Function(lambda v: [i.label for i in v.issues],
                              metadata={"type": "array", "items": STRING})
-    pdf_url = fields.Function(lambda v: public_url_for("public.volume_pdf", year=v.year,
-                                                quarter=v.quarter), metadata=URI)
-    manifest_url = fields.Function(lambda v: public_url_for("public.volume_manifest", year=v.year,
-                                                     quarter=v.quarter),
-                                   metadata=URI)
+    pdf_url = fields.Function(lambda v: public_url_for("public.volume_pdf", **v.address),
+                              metadata=URI)
+    manifest_url = fields.Function(lambda v: public_url_for("public.volume_manifest",
+                                                            **v.address), metadata=URI)
 
 
 class CitationSchema(Schema):

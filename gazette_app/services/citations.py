@@ -1,6 +1,8 @@
 """Citations of the gazette: "Công báo tỉnh Sơn La, Số 12/2026, tr. 23" names an issue and a
 printed page, as "88 FR 12345" does for the Federal Register. The lookup finds the document
-printed on that page (or says what else the page is: cover, contents, colophon)."""
+printed on that page (or says what else the page is: cover, contents, colophon). A citation
+that names a former province's Công báo ("Công báo tỉnh Bình Phước, Số 45/2024, tr. 12") is
+looked up in that title; any other in the current one."""
 from __future__ import annotations
 
 import re
@@ -11,7 +13,8 @@ from sqlalchemy import select
 from search_index.analysis import fold
 
 from ..extensions import db
-from ..models import Document, Issue, IssueEntry, IssueNumber, published_issues
+from ..models import Document, GazetteTitle, Issue, IssueEntry
+from .titles import former_titles, published_issue
 
 # Folded text: "so 12/2026, tr. 23", "so 02 + 03/2026 tr 5", "so 12/2026 trang 23".
 _CITATION = re.compile(r"\bso\s*(\d{1,4})(?:\s*\+\s*\d{1,4})*\s*/\s*(\d{4})\s*[,;]?\s*"
@@ -34,10 +37,12 @@ class Citation:
     year: int
     number: int
     page: int
+    title: GazetteTitle | None = None  # a former title; None for the current one
 
     @property
     def text(self) -> str:
-        return f"Số {self.number:02d}/{self.year}, tr. {self.page}"
+        own = f"Số {self.number:02d}/{self.year}, tr. {self.page}"
+        return f"{self.title.name}, {own}" if self.title else own
 
 
 @dataclass
@@ -54,25 +59,33 @@ class CitationResult:
 
 
 def parse_citation(text: str) -> Citation:
-    match = _CITATION.search(fold(text or "").lower())
+    folded = fold(text or "").lower()
+    match = _CITATION.search(folded)
     if match is None:
         raise CitationError("Không đọc được trích dẫn; viết theo dạng “Số 12/2026, tr. 23”.")
     number, year, page = (int(group) for group in match.groups())
     if number < 1 or page < 1:
         raise CitationError("Số Công báo và số trang phải lớn hơn 0.")
-    return Citation(year, number, page)
+    return Citation(year, number, page, _title_named(folded[:match.start()]))
+
+
+def _title_named(prefix: str) -> GazetteTitle | None:
+    """The former title a citation's words before "Số" name ("công báo tỉnh bình phước")."""
+    for title in former_titles():
+        if re.search(rf"\b{re.escape(fold(title.province).lower())}\b", prefix):
+            return title
+    return None
 
 
 def lookup(citation: Citation) -> CitationResult:
-    issue = db.session.scalar(select(Issue).join(IssueNumber).where(
-        IssueNumber.year == citation.year, IssueNumber.number == citation.number,
-        published_issues()))
+    issue = published_issue(citation.title, citation.year, citation.number)
     if issue is None:
-        raise CitationError(f"Không có Số {citation.number:02d}/{citation.year} đã phát hành.")
+        raise CitationError(f"Không có {citation.title.name + ', ' if citation.title else ''}"
+                            f"Số {citation.number:02d}/{citation.year} đã phát hành.")
     last = issue.last_page or issue.first_page
     if not issue.first_page <= citation.page <= last:
-        raise CitationError(f"{issue.label}/{issue.year} có các trang {issue.first_page}–{last}; "
-                            f"không có trang {citation.page}.")
+        raise CitationError(f"{issue.title_label} có các trang {max(issue.first_page, 1)}–"
+                            f"{last}; không có trang {citation.page}.")
     physical = citation.page - issue.first_page + 1
     entry = db.session.scalar(select(IssueEntry).where(
         IssueEntry.issue_id == issue.id, IssueEntry.start_page <= physical,

@@ -36,6 +36,8 @@ from ..models import (
     IssueState,
     Role,
     User,
+    current_title_id,
+    in_current_title,
 )
 from ..models.types import utcnow
 from ..storage import get_store, work_dir
@@ -49,13 +51,17 @@ class IssueWorkflowError(ValueError):
     """A refused step of the workflow; the message is Vietnamese, for the user."""
 
 
-def taken_numbers(year: int) -> set[int]:
-    return set(db.session.scalars(select(IssueNumber.number).where(IssueNumber.year == year)))
+def taken_numbers(year: int, title_id: int | None = None) -> set[int]:
+    """Numbers of the year taken in a title (the current one unless given)."""
+    return set(db.session.scalars(select(IssueNumber.number).where(
+        IssueNumber.year == year,
+        IssueNumber.title_id == (title_id if title_id is not None else current_title_id()))))
 
 
 def find_issue(year: int, number: int) -> Issue | None:
+    """The current title's issue taking that number."""
     return db.session.scalar(select(Issue).join(IssueNumber).where(
-        IssueNumber.year == year, IssueNumber.number == number))
+        IssueNumber.year == year, IssueNumber.number == number, in_current_title()))
 
 
 def available_documents(before: date | None = None) -> list[Document]:
@@ -218,7 +224,7 @@ def _first_page(issue: Issue) -> int:
     if issue.page_mode != "year":
         return 1
     previous = db.session.scalars(select(Issue).join(IssueNumber).where(
-        Issue.year == issue.year, Issue.id != issue.id,
+        Issue.year == issue.year, Issue.id != issue.id, Issue.title_id == issue.title_id,
         IssueNumber.number < issue.first_number).order_by(IssueNumber.number.desc())).first()
     if previous is None:
         return 1

@@ -24,22 +24,24 @@ from issues.volume import build_volume as build_volume_pdf
 from ..extensions import db
 from ..faults import checkpoint
 from ..jobs import JobFailed, Progress, enqueue, handler
-from ..masthead import current_masthead
 from ..models import (
     Document,
     DocumentFile,
+    GazetteTitle,
     Issue,
     Job,
     Receipt,
     User,
     Verification,
     Volume,
+    current_title_id,
     published_issues,
 )
 from ..models.types import utcnow
 from ..storage import get_store, work_dir
 from .audit import record
 from .signing_archive import revision_problems
+from .titles import current_title, title_masthead
 
 QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
 
@@ -48,11 +50,13 @@ def quarter_of(day: date) -> int:
     return (day.month - 1) // 3 + 1
 
 
-def quarter_issues(year: int, quarter: int) -> list[Issue]:
-    """The quarter's published issues, in number order."""
+def quarter_issues(year: int, quarter: int, title_id: int | None = None) -> list[Issue]:
+    """The quarter's published issues of a title (the current one unless given), in number
+    order."""
     first, last = QUARTER_MONTHS[quarter]
     found = db.session.scalars(select(Issue).where(
         published_issues(), Issue.year == year,
+        Issue.title_id == (title_id if title_id is not None else current_title_id()),
         Issue.date >= date(year, first, 1),
         Issue.date < (date(year, last + 1, 1) if last < 12 else date(year + 1, 1, 1)))).all()
     return sorted(found, key=lambda issue: issue.first_number)
@@ -63,10 +67,10 @@ def _files(document: Document) -> tuple[StoredFile, ...]:
                  for f in sorted(document.files, key=lambda f: f.id))
 
 
-def _spec(year: int, quarter: int, double_sided: bool) -> VolumeSpec:
+def _spec(year: int, quarter: int, double_sided: bool, title_id: int) -> VolumeSpec:
     store = get_store()
     issues = []
-    for issue in quarter_issues(year, quarter):
+    for issue in quarter_issues(year, quarter, title_id):
         documents = tuple(VolumeDocument(
             key=str(entry.document_id), notation=entry.document.notation,
             type_name=entry.document.type_name, doc_type=entry.document.doc_type,
@@ -97,7 +101,8 @@ class VolumeResult:
 
 
 def build_volume(year: int, quarter: int, *, double_sided: bool | None = None,
-                 actor: User | None = None, progress: Progress | None = None) -> VolumeResult:
+                 actor: User | None = None, progress: Progress | None = None,
+                 title: GazetteTitle | None = None) -> VolumeResult:
     """Build (or rebuild) the volume of a quarter: the PDF and the JSON manifest go into the
     store; the Volume row points at them. A rebuild keeps the earlier files in the store and
     the audit trail names both."""
@@ -105,7 +110,8 @@ def build_volume(year: int, quarter: int, *, double_sided: bool | None = None,
         raise VolumeError("Quý phải là 1, 2, 3 hoặc 4.")
     if double_sided is None:
         double_sided = current_app.config["VOLUME_DOUBLE_SIDED"]
-    spec = _spec(year, quarter, double_sided)
+    gazette = title or current_title()
+    spec = _spec(year, quarter, double_sided, gazette.id)
     missing = [i.label for i in spec.issues if not i.pdf_path.is_file()]
     if missing:
         raise VolumeError("Thiếu tệp PDF đã lưu của " + ", ".join(missing) +
@@ -114,7 +120,7 @@ def build_volume(year: int, quarter: int, *, double_sided: bool | None = None,
         progress(10, f"Đang ghép {len(spec.issues)} số Công báo")
     store = get_store()
     with work_dir("volume") as tmp:
-        built = build_volume_pdf(spec, current_masthead(), tmp / "volume.pdf")
+        built = build_volume_pdf(spec, title_masthead(gazette), tmp / "volume.pdf")
         checkpoint("volume.built")
         if progress:
             progress(80, "Đang lưu tập và bản kê")
@@ -125,10 +131,11 @@ def build_volume(year: int, quarter: int, *, double_sided: bool | None = None,
     manifest = store.put_bytes(json.dumps(built.manifest, ensure_ascii=False, indent=1,
                                           sort_keys=True).encode("utf-8"))
     volume = db.session.scalar(select(Volume).where(Volume.year == year,
-                                                    Volume.quarter == quarter))
+                                                    Volume.quarter == quarter,
+                                                    Volume.title_id == gazette.id))
     before = _audit(volume) if volume else None
     if volume is None:
-        volume = Volume(year=year, quarter=quarter)
+        volume = Volume(year=year, quarter=quarter, title_id=gazette.id)
         db.session.add(volume)
     volume.page_count, volume.sheet_count = built.page_count, built.sheet_count
     volume.double_sided = double_sided

@@ -6,6 +6,7 @@ from . import (  # noqa: F401  (route modules)
     issues,
     news,
     notices,
+    past_issues,
     receiving,
     statistics,
     views,

@@ -11,7 +11,7 @@ from .. import clock
 from ..auth.access import role_required
 from ..extensions import db
 from ..inputs import db_int
-from ..models import AuditEvent, Document, Issue, IssueNumber, IssueState, Role
+from ..models import AuditEvent, Document, Issue, IssueNumber, IssueState, Role, in_current_title
 from ..services import issues as workflow
 from ..services.documents import UploadError, attach_pdf
 from ..services.freeze import DocumentFrozen
@@ -31,9 +31,10 @@ def issues():
     # Newest number first; a subquery, because PostgreSQL refuses DISTINCT with ORDER BY on a
     # column outside the select list (the join made this page a 500 there).
     highest = select(func.max(IssueNumber.number)).where(IssueNumber.issue_id == Issue.id)
-    rows = db.session.scalars(select(Issue).where(Issue.year == year)
+    rows = db.session.scalars(select(Issue).where(Issue.year == year, in_current_title())
                               .order_by(highest.scalar_subquery().desc(), Issue.id)).all()
-    years = db.session.scalars(select(Issue.year).distinct().order_by(Issue.year)).all()
+    years = db.session.scalars(select(Issue.year).where(in_current_title()).distinct()
+                               .order_by(Issue.year)).all()
     return render_template("staff/issues.html", issues=rows, year=year, years=years)
 
 

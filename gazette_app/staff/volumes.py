@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..inputs import db_int
 from ..jobs import enqueue, wake
-from ..models import Issue, Job, Volume, published_issues
+from ..models import Issue, Job, Volume, current_title_id, in_current_title, published_issues
 from ..services.volumes import last_verification, quarter_of, queue_build
 from .blueprint import bp
 
@@ -18,10 +18,11 @@ from .blueprint import bp
 @bp.route("/volumes")
 def volumes():
     quarters: dict[tuple[int, int], list[Issue]] = defaultdict(list)
-    for issue in db.session.scalars(select(Issue).where(published_issues())
+    for issue in db.session.scalars(select(Issue).where(published_issues(), in_current_title())
                                     .order_by(Issue.date, Issue.id)):
         quarters[(issue.year, quarter_of(issue.date))].append(issue)
-    built = {(v.year, v.quarter): v for v in db.session.scalars(select(Volume))}
+    built = {(v.year, v.quarter): v for v in db.session.scalars(
+        select(Volume).where(Volume.title_id == current_title_id()))}
     running = db.session.scalars(select(Job).where(
         Job.kind.in_(("build_volume", "verify")), Job.state.in_(("queued", "running")))
         .order_by(Job.id)).all()
