@@ -109,12 +109,31 @@ def _open_backend() -> SearchBackend:
             from search_index.whoosh_backend import WhooshBackend
             backend = WhooshBackend(folder / "search-index")
         elif kind == "tantivy":
-            from search_index.tantivy_backend import TantivyBackend
-            backend = TantivyBackend(folder / "search-tantivy")
+            from search_index.tantivy_backend import OlderSchema, TantivyBackend
+            try:
+                backend = TantivyBackend(folder / "search-tantivy")
+            except OlderSchema as error:  # an upgrade changed the schema: rebuild it
+                backend = _rebuilt_tantivy(folder / "search-tantivy", error, TantivyBackend)
         else:
             raise RuntimeError(f"SEARCH_BACKEND={kind!r}: use tantivy, whoosh or postgres")
         current_app.extensions["gazette_search"] = backend
     return backend
+
+
+def _rebuilt_tantivy(directory: Path, error: Exception, backend_class) -> SearchBackend:
+    """Set an index of an older schema aside (kept, never deleted) and start an empty one;
+    the marker makes the next start of a worker (``recovery``) rebuild it from the database,
+    and ``flask reindex`` does it at once. Until then searches find nothing, never fail."""
+    aside = directory.with_name(f"{directory.name}.old-{int(time.time())}")
+    try:
+        directory.rename(aside)
+    except FileExistsError:  # another process moved it in the same second
+        pass
+    except FileNotFoundError:
+        pass
+    log.warning("%s; moved to %s, rebuilding from the database", error, aside.name)
+    reindex_marker().touch()
+    return backend_class(directory)
 
 
 def to_search_document(document: Document, entry: IssueEntry | None) -> SearchDocument:
@@ -128,7 +147,8 @@ def to_search_document(document: Document, entry: IssueEntry | None) -> SearchDo
         issue_numbers=tuple(entry.issue.number_list) if published and entry is not None else (),
         issue_year=entry.issue.year if published and entry is not None else None,
         page=(entry.issue.first_page + entry.start_page - 1)
-        if published and entry is not None and entry.start_page else None)
+        if published and entry is not None and entry.start_page else None,
+        gazette=entry.issue.title.slug if published and entry is not None else "")
 
 
 def _entries(session: Session, ids: list[int]) -> dict[int, IssueEntry]:

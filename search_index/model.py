@@ -32,6 +32,7 @@ class SearchDocument:
     issue_numbers: tuple[int, ...] = ()
     issue_year: int | None = None
     page: int | None = None
+    gazette: str = ""  # the gazette title it was published in (the caller's key for it)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class SearchQuery:
     date_to: date | None = None
     year: int | None = None
     issue: int | None = None  # issue number (with ``year`` for the issue's year)
+    gazette: str | None = None  # one gazette title's documents only (None: every title)
     sort: str = "relevance"  # relevance | date
     page: int = 1
     size: int = 20

@@ -60,6 +60,7 @@ SCHEMA = [
         issues integer[] NOT NULL, page integer, tsv tsvector NOT NULL)""",
     # Added after the first release: rows indexed before have an empty one until `reindex`.
     f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS tsv_head tsvector NOT NULL DEFAULT ''",
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS gazette text NOT NULL DEFAULT ''",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING GIN (tsv)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_notation ON {TABLE} USING GIN (notation_forms)",
     HEAD_INDEX,
@@ -67,7 +68,7 @@ SCHEMA = [
     # Filters combine with the word matches in a BitmapAnd: without them one issuer's matches
     # of a common word were found by reading every document having the word.
     *(f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} ({column})"
-      for column in ("issuer_code", "doc_type", "status", "year", "legal")),
+      for column in ("issuer_code", "doc_type", "status", "year", "legal", "gazette")),
     # Folded words of abstracts, for "did you mean": kept as documents are indexed (ts_stat
     # over every document took 1.7 s at 100,000). Words of deleted documents may stay.
     f"CREATE TABLE IF NOT EXISTS {TABLE}_vocabulary (word text PRIMARY KEY)",
@@ -150,7 +151,7 @@ class PostgresBackend(SearchBackend):
             "issuer_code": d.issuer_code, "doc_type": d.doc_type, "legal": d.legal,
             "status": d.status, "field": d.field or "", "year": d.year, "issued": d.issued,
             "issues": list(d.issue_numbers), "page": d.page, "tsv": tsvector_literal(d),
-            "head": tsvector_literal(d, with_body=False),
+            "head": tsvector_literal(d, with_body=False), "gazette": d.gazette,
         } for d in documents]
         words = sorted({fold(w) for d in documents for w, _, _ in word_spans(d.abstract)
                         if w.isalpha() and len(w) > 1})
@@ -162,10 +163,10 @@ class PostgresBackend(SearchBackend):
                 conn.execute(text(f"""
                     INSERT INTO {TABLE} (id, notation, notation_forms, abstract, body, issuer,
                         issuer_code, doc_type, legal, status, field, year, issued, issues, page,
-                        tsv, tsv_head)
+                        tsv, tsv_head, gazette)
                     VALUES (:id, :notation, :forms, :abstract, :body, :issuer, :issuer_code,
                         :doc_type, :legal, :status, :field, :year, :issued, :issues, :page,
-                        CAST(:tsv AS tsvector), CAST(:head AS tsvector))
+                        CAST(:tsv AS tsvector), CAST(:head AS tsvector), :gazette)
                     ON CONFLICT (id) DO UPDATE SET notation = EXCLUDED.notation,
                         notation_forms = EXCLUDED.notation_forms, abstract = EXCLUDED.abstract,
                         body = EXCLUDED.body, issuer = EXCLUDED.issuer,
@@ -173,7 +174,7 @@ class PostgresBackend(SearchBackend):
                         legal = EXCLUDED.legal, status = EXCLUDED.status,
                         field = EXCLUDED.field, year = EXCLUDED.year, issued = EXCLUDED.issued,
                         issues = EXCLUDED.issues, page = EXCLUDED.page, tsv = EXCLUDED.tsv,
-                        tsv_head = EXCLUDED.tsv_head"""),
+                        tsv_head = EXCLUDED.tsv_head, gazette = EXCLUDED.gazette"""),
                     rows)
         self._vocabulary = None
         return len(rows)
@@ -364,7 +365,7 @@ class PostgresBackend(SearchBackend):
     def _filters(query: SearchQuery, params: dict) -> list[str]:
         filters = []
         for name, column in (("issuer", "issuer_code"), ("doc_type", "doc_type"),
-                             ("status", "status"), ("field", "field")):
+                             ("status", "status"), ("field", "field"), ("gazette", "gazette")):
             value = getattr(query, name)
             if value:
                 params[f"f_{name}"] = value

@@ -33,14 +33,15 @@ from .query import ParsedQuery
 
 TEXT_FIELDS = ("abstract", "meta", "body")
 WRITTEN, FOLDED = "vi_written", "vi_folded"  # analyzer names registered on the index
-KEYWORDS = ("issuer", "issuer_code", "doc_type", "status", "field", "legal", "year", "issues")
+KEYWORDS = ("issuer", "issuer_code", "doc_type", "status", "field", "legal", "year", "issues",
+            "gazette")
 STORED_BODY_CHARS = 20_000  # enough for snippets; the whole body is still searchable
 # Indexing threads: tantivy splits the documents of one commit between them; with two cores
 # two threads index 1.7x faster than one (bench/bench_search.py). Heap is per writer, shared.
 WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
 WRITER_HEAP = 64_000_000 * WRITER_THREADS
 NO_POSITIONS = ("meta",)  # the issuer/type/signer line: words, no phrases (a smaller index)
-SCHEMA_VERSION = "2"  # bump when the schema changes: the index is rebuilt by `reindex`
+SCHEMA_VERSION = "3"  # bump when the schema changes: the index is rebuilt by `reindex`
 
 
 def make_schema() -> tantivy.Schema:
@@ -79,6 +80,10 @@ def _date_order(document: SearchDocument) -> int:
     return document.issued.toordinal() << 32 | (0xFFFFFFFF - document.id)
 
 
+class OlderSchema(RuntimeError):
+    """The index folder was written with another schema: it must be rebuilt from the source."""
+
+
 class TantivyBackend(SearchBackend):
     def __init__(self, directory: Path):
         self.directory = Path(directory)
@@ -86,8 +91,8 @@ class TantivyBackend(SearchBackend):
         self.schema = make_schema()
         version = self.directory / "schema-version"
         if version.exists() and version.read_text().strip() != SCHEMA_VERSION:
-            raise RuntimeError(f"search index in {self.directory} has an older schema; "
-                               "remove the folder and run `flask --app wsgi reindex`")
+            raise OlderSchema(f"search index in {self.directory} has schema "
+                              f"{version.read_text().strip()}, not {SCHEMA_VERSION}")
         self.ix = tantivy.Index(self.schema, path=str(self.directory))
         self.analyzers = analyzers()
         for name, analyzer in self.analyzers.items():  # not stored in the index: every open
@@ -271,7 +276,7 @@ class TantivyBackend(SearchBackend):
 
     def _filters(self, query: SearchQuery) -> list:
         filters = []
-        for name in ("issuer_code", "doc_type", "status", "field"):
+        for name in ("issuer_code", "doc_type", "status", "field", "gazette"):
             value = getattr(query, "issuer" if name == "issuer_code" else name)
             if value:
                 filters.append(Query.term_query(self.schema, name, value))
@@ -303,7 +308,7 @@ def _document(document: SearchDocument) -> tantivy.Document:
     values = {"issuer": document.issuer, "issuer_code": document.issuer_code,
               "doc_type": document.doc_type, "status": document.status,
               "field": document.field or "", "legal": "1" if document.legal else "0",
-              "year": str(document.year)}
+              "year": str(document.year), "gazette": document.gazette}
     for name, value in values.items():
         doc.add_text(name, value)
     for number in document.issue_numbers:

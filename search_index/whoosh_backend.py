@@ -42,6 +42,7 @@ def make_schema() -> Schema:
         issued=DATETIME(stored=True, sortable=True),
         issues=KEYWORD(stored=True),
         page=NUMERIC(int, stored=True),
+        gazette=ID(stored=True),
     )
 
 
@@ -58,6 +59,10 @@ class WhooshBackend(SearchBackend):
         self.directory.mkdir(parents=True, exist_ok=True)
         if index.exists_in(str(self.directory)):
             self.ix = index.open_dir(str(self.directory))
+            if "gazette" not in self.ix.schema:  # an index made before gazette titles
+                writer = self.ix.writer()
+                writer.add_field("gazette", ID(stored=True))
+                writer.commit()
         else:
             self.ix = index.create_in(str(self.directory), make_schema())
         self._local = threading.local()
@@ -170,6 +175,7 @@ def _fields(document: SearchDocument) -> dict:
         "issues": " ".join(str(n) for n in document.issue_numbers) if document.issue_numbers
         else None,
         "page": document.page,
+        "gazette": document.gazette or None,
     }
 
 
@@ -206,7 +212,7 @@ def _clauses(parsed: ParsedQuery) -> list:
 
 def _filters(query: SearchQuery) -> list:
     filters = []
-    for name in ("issuer_code", "doc_type", "status", "field"):
+    for name in ("issuer_code", "doc_type", "status", "field", "gazette"):
         value = getattr(query, "issuer" if name == "issuer_code" else name)
         if value:
             filters.append(Term(name, value))

@@ -8,7 +8,15 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from gazette_app.extensions import db
-from gazette_app.models import Document, Issue, IssueNumber
+from gazette_app.models import (
+    Document,
+    DocumentRelation,
+    GazetteTitle,
+    Issue,
+    IssueNumber,
+    Volume,
+    current_title_id,
+)
 from tests.support.records import ISSUE_DATE, load_documents
 from tests.support.web import csrf_token
 
@@ -127,13 +135,28 @@ def test_full_demo_publishes_issues(app, runner):
         issues = db.session.scalars(select(Issue)).all()
         assert len(issues) >= 5 and all(i.state == "published" for i in issues)
         assert any(len(i.numbers) == 2 for i in issues)
-        numbers = sorted(db.session.scalars(select(IssueNumber.number)))
+        numbers = sorted(db.session.scalars(select(IssueNumber.number).where(
+            IssueNumber.title_id == current_title_id())))
         assert numbers == list(range(1, len(numbers) + 1))
         for issue in issues:
             assert all(e.document.issued <= issue.date for e in issue.entries)
         assert db.session.scalar(select(func.count()).select_from(Document).where(
             Document.state == "published")) == sum(len(i.entries) for i in issues)
     assert "volume bound: Quý II/2026" in result.output  # the demo's complete quarter
+    # ... and a former province's title with past issues brought in from their PDFs
+    assert "former title: Công báo tỉnh Bình Phước, Số 22 + 23/2024" in result.output
+    assert "former title: Công báo tỉnh Bình Phước: tập Quý II/2024" in result.output
+    with app.app_context():
+        former = db.session.scalar(select(GazetteTitle).where(GazetteTitle.slug == "binh-phuoc"))
+        past = db.session.scalars(select(Issue).where(Issue.title_id == former.id)).all()
+        assert sorted(i.label for i in past) == ["Số 20", "Số 21", "Số 22 + 23"]
+        assert all(i.year == 2024 and i.state == "published" for i in past)
+        volume = db.session.scalar(select(Volume).where(Volume.title_id == former.id))
+        assert volume.label == "Quý II/2024" and len(volume.issues) == 3
+        across = db.session.scalars(select(DocumentRelation).where(
+            DocumentRelation.confirmed.is_(True))).all()
+        assert any(r.target is not None and r.target.issuer.name == "UBND tỉnh Bình Phước"
+                   and r.source.published_entry.issue.title.current for r in across)
     again = runner.invoke(args=["demo"])
     assert "published" not in again.output.replace("demo admin", "")
-    assert "volume bound" not in again.output
+    assert "volume bound" not in again.output and "former title" not in again.output

@@ -25,6 +25,7 @@ from gazette_app.models import (
     User,
 )
 from gazette_app.models.past_issue import EntryState, ImportState
+from gazette_app.search import drain
 from gazette_app.services.citations import resolve
 from gazette_app.services.issues import create_issue, taken_numbers
 from gazette_app.services.volumes import verify
@@ -87,6 +88,25 @@ def test_a_past_issue_is_registered_in_its_own_title(app, runner, client, past_p
     api = client.get(f"/api/v1/issues/2024/20?title={SLUG}").get_json()
     assert api["title"] == SLUG and api["gazette"] == "Công báo tỉnh Bình Phước"
     assert client.get("/api/v1/issues/2024/20").status_code == 404
+
+
+def test_search_across_titles_or_in_one(app, runner, client, past_pdfs):
+    add_former_title(runner)
+    number, pdf = past_pdfs[0]
+    assert import_one(runner, number, pdf).exit_code == 0
+    with app.app_context():
+        drain()
+        notation = db.session.scalar(select(Document.notation).order_by(Document.id))
+    for title, found in (("", True), (SLUG, True), ("hien-hanh", False)):
+        result = client.get("/api/v1/search", query_string={"q": notation, "title": title})
+        assert result.status_code == 200, result.get_data(as_text=True)
+        hits = [hit["notation"] for hit in result.get_json()["results"]]
+        assert (notation in hits) is found, (title, hits)
+    html = client.get("/tim-kiem", query_string={"q": notation}).get_data(as_text=True)
+    assert "Công báo tỉnh Bình Phước, Số 20/2024" in html  # where the hit was published
+    assert 'name="title"' in html and "Mọi tên Công báo" in html
+    bad = client.get("/api/v1/search", query_string={"q": "x", "title": "Bình Phước"})
+    assert bad.status_code == 400
 
 
 def test_verify_rehashes_the_imported_issue_pdf(app, runner, past_pdfs):

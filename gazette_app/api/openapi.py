@@ -127,6 +127,9 @@ def build_spec() -> dict:
             _query("year", {"type": "integer", "minimum": 1945, "maximum": 2100}, "Năm"),
             _query("issue", {"type": "integer", "minimum": 1, "maximum": 9999},
                    "Số Công báo (kèm year)"),
+            {**TITLE_PARAMETER, "description": "Chỉ văn bản đăng trên một tên Công báo: mã "
+                                               "của tỉnh cũ, hoặc hien-hanh (Công báo hiện "
+                                               "hành); bỏ trống: mọi tên Công báo"},
             _query("sort", {"type": "string", "enum": ["relevance", "date"]}, "Sắp xếp"),
             _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS}, "Trang"),
             _query("size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},

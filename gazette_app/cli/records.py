@@ -41,8 +41,11 @@ def _run_import(path: Path) -> None:
 @click.command("demo")
 @click.option("--issues/--no-issues", default=True, show_default=True,
               help="also generate document PDFs and publish the demo issues")
+@click.option("--former-title/--no-former-title", default=True, show_default=True,
+              help="with the issues, also a former province's title and its past issues, "
+                   "brought in from their PDFs")
 @with_appcontext
-def demo_command(issues: bool) -> None:
+def demo_command(issues: bool, former_title: bool) -> None:
     """Load the bundled demo gazette into this instance (idempotent) and a demo admin."""
     _run_import(DEMO_RECORDS)
     username, password = ensure_demo_admin()
@@ -52,7 +55,7 @@ def demo_command(issues: bool) -> None:
             click.echo(f"published {label}")
         for label in bind_demo_volumes(admin):
             click.echo(f"volume bound: {label}")
-        for label in load_former_title(admin, DEMO_RECORDS):
+        for label in load_former_title(admin, DEMO_RECORDS) if former_title else ():
             click.echo(f"former title: {label}")
     click.echo(f"demo admin: {username} / password: {password}")
 

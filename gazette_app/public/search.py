@@ -7,6 +7,7 @@ from typing import cast
 from flask import render_template, request
 from marshmallow import ValidationError
 
+from ..models.title import CURRENT_SLUG
 from ..public_record import describe_hits
 from ..ratelimits import limiter, limits_off, search_rate
 from ..schemas.search import (
@@ -18,6 +19,7 @@ from ..schemas.search import (
     vn_dates_to_iso,
 )
 from ..search import get_backend, log_search
+from ..services.titles import former_titles
 from ..vocabulary import STATUS_LABELS
 from .blueprint import bp
 
@@ -25,7 +27,8 @@ FACET_TITLES = {"issuer": "Cơ quan ban hành", "doc_type": "Loại văn bản",
                 "status": "Tình trạng hiệu lực"}
 FILTER_TITLES = {"issuer": "cơ quan ban hành", "doc_type": "loại văn bản", "legal": "nhóm",
                  "status": "tình trạng", "field": "lĩnh vực", "date_from": "từ ngày",
-                 "date_to": "đến ngày", "year": "năm", "issue": "số Công báo"}
+                 "date_to": "đến ngày", "year": "năm", "issue": "số Công báo",
+                 "title": "tên Công báo"}
 DATE_MESSAGE = "Ngày không hợp lệ: viết ngày/tháng/năm, ví dụ 15/3/2026."
 
 
@@ -50,7 +53,8 @@ def _without_each_filter(query, values: dict) -> list[dict]:
     for name, title in FILTER_TITLES.items():
         if values.get(name) is None:
             continue
-        count = backend.search(replace(query, **{name: None}, page=1, size=1)).total
+        field = "gazette" if name == "title" else name  # the argument's name in the query
+        count = backend.search(replace(query, **{field: None}, page=1, size=1)).total
         options.append({"name": name, "title": title, "count": count})
     return options
 
@@ -67,4 +71,5 @@ def search():
     relax = _without_each_filter(query, values) if result.total == 0 else []
     return render_template("public/search.html", result=result, hits=hits, values=values,
                            errors=errors, raw=request.args, facet_titles=FACET_TITLES,
-                           statuses=STATUS_LABELS, relax=relax)
+                           statuses=STATUS_LABELS, relax=relax, former=former_titles(),
+                           current_slug=CURRENT_SLUG)

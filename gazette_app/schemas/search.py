@@ -14,6 +14,7 @@ from search_index.model import MAX_PAGE_SIZE, MAX_RESULTS, SearchQuery
 
 from ..extensions import db
 from ..models import Document, Issuer
+from ..models.title import TITLE_SLUG
 from ..vocabulary import STATUS_LABELS
 from .api import ref
 from .records import Text
@@ -42,6 +43,8 @@ class SearchArgsSchema(Schema):
         error_messages={"invalid": "Năm phải là số."})
     issue = fields.Integer(load_default=None, validate=validate.Range(
         1, 9999, error="Số Công báo phải từ 1."), error_messages={"invalid": "Số phải là số."})
+    title = fields.String(load_default=None, validate=[validate.Length(max=40), validate.Regexp(
+        TITLE_SLUG, error="Mã tên Công báo không hợp lệ.")])  # one gazette title (its slug)
     sort = fields.String(load_default="relevance", validate=validate.OneOf(
         ["relevance", "date"], error="Sắp xếp theo relevance hoặc date."))
     page = fields.Integer(load_default=1, validate=validate.Range(
@@ -110,7 +113,8 @@ def to_query(values: dict) -> SearchQuery:
     return SearchQuery(text=values["q"], issuer=values["issuer"], doc_type=values["doc_type"],
                        legal=values["legal"], status=values["status"], field=values["field"],
                        date_from=values["date_from"], date_to=values["date_to"],
-                       year=values["year"], issue=values["issue"], sort=values["sort"],
+                       year=values["year"], issue=values["issue"], gazette=values["title"],
+                       sort=values["sort"],
                        page=values["page"], size=values["size"])
 
 

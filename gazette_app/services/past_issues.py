@@ -10,6 +10,7 @@ the same PDF. Nothing is registered with a range neither the engine nor staff ve
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -48,6 +49,11 @@ from .freeze import fingerprint
 from .issues import taken_numbers
 from .receiving import MAX_TEXT_CHARS
 from .records import get_or_create_issuer
+
+# "2 CÔNG BÁO/Số 20/Ngày 15-5-2024" (page number before or after), wherever the text layer put it
+RUNNING_HEAD = re.compile(r"(?:^[ \t]*\d{1,4}\s+)?C[ÔO]NG\s*B[ÁA]O\s*/\s*S[ỐO]\s*\d[\d +]*/\s*"
+                          r"NG[ÀA]Y\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}(?:\s+\d{1,4}\b)?",
+                          re.IGNORECASE | re.MULTILINE)
 
 
 class PastIssueError(ValueError):
@@ -264,7 +270,9 @@ def _registered_document(row: dict, imported: PastIssueImport, title: GazetteTit
         issuer_code=notation.issuer_code, legal=notation.legal,
         doc_type=row["type_name"] or notation.type_name, abstract=row["abstract"] or "",
         issued=issued, state=DocumentState.READY,  # published with its issue, below
-        body_text="\n\n".join(pages_text[row["first_page"] - 1:row["last_page"]])
+        received_at=clock.start_of_day(imported.issue_date),  # the gazette had it by then
+        body_text="\n\n".join(_without_running_heads(page) for page in
+                                pages_text[row["first_page"] - 1:row["last_page"]])
         [:MAX_TEXT_CHARS],
         source_files=[{"issue_pdf_sha256": imported.pdf_sha256,
                        "pages": [row["first_page"], row["last_page"]]}])
@@ -277,6 +285,12 @@ def _registered_document(row: dict, imported: PastIssueImport, title: GazetteTit
                  ".pdf", page_count=row["last_page"] - row["first_page"] + 1))
     db.session.add(document)
     return document
+
+
+def _without_running_heads(page: str) -> str:
+    """A page's text without the issue's running head ("2 CÔNG BÁO/Số 20/Ngày 15-5-2024"),
+    which is the gazette's, not the document's."""
+    return RUNNING_HEAD.sub("", page).strip()
 
 
 def _pages(reader: PdfReader, first: int, last: int) -> bytes:

@@ -22,6 +22,7 @@ from ..models import (
     IssueEntry,
     Receipt,
     SearchLog,
+    in_current_title,
     published_issues,
 )
 from .lateness import IssuerLateness, by_issuer
@@ -120,7 +121,7 @@ def latest_quarter_with_data(today: date) -> tuple[int, int]:
     received = db.session.scalar(select(func.max(Document.received_at)).where(
         Document.received_at < _instant(today + timedelta(days=1))))
     issued = db.session.scalar(select(func.max(Issue.date)).where(
-        published_issues(), Issue.date <= today))
+        published_issues(), in_current_title(), Issue.date <= today))
     days = [d for d in (clock.local_day(received) if received else None, issued) if d]
     latest = max(days) if days else today
     return latest.year, (latest.month - 1) // 3 + 1
@@ -129,9 +130,12 @@ def latest_quarter_with_data(today: date) -> tuple[int, int]:
 def build_report(start: date, end: date, label: str) -> Report:
     report = Report(start=start, end=end, label=label)
     begin, finish = _instant(start), _instant(end)
+    # The office's own work: a former title's past issues, brought in from their PDFs, were
+    # neither received nor published by this office.
+    imported = select(IssueEntry.document_id).join(Issue).where(~in_current_title())
     received = db.session.scalars(select(Document).where(
         Document.received_at >= begin, Document.received_at < finish,
-        Document.state != DocumentState.WITHDRAWN)).all()
+        Document.state != DocumentState.WITHDRAWN, Document.id.not_in(imported))).all()
     report.received = len(received)
     report.received_legal = sum(d.legal for d in received)
     report.received_by_issuer = Counter(d.issuer.name for d in received).most_common()
@@ -140,7 +144,7 @@ def build_report(start: date, end: date, label: str) -> Report:
     report.office_late = sum(row.office_late for row in report.lateness_by_issuer)
 
     entries = db.session.scalars(select(IssueEntry).join(Issue).where(
-        published_issues(), Issue.date >= start, Issue.date < end)).all()
+        published_issues(), in_current_title(), Issue.date >= start, Issue.date < end)).all()
     published = [e.document for e in entries]
     report.published = len(published)
     report.published_legal = sum(d.legal for d in published)
@@ -150,7 +154,7 @@ def build_report(start: date, end: date, label: str) -> Report:
         report.average_days_to_publication = sum(
             (e.issue.date - e.document.issued).days for e in entries) / len(entries)
     issues = db.session.scalars(select(Issue).where(
-        published_issues(), Issue.date >= start, Issue.date < end)).all()
+        published_issues(), in_current_title(), Issue.date >= start, Issue.date < end)).all()
     report.issues = len(issues)
     report.pages = sum(i.page_count or 0 for i in issues)
 
