@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ApiKey, Issuer
 from ..services.intake_api import create_key, revoke_key
+from .common import refusal_stops
 
 
 @click.group("intake-key")
@@ -29,10 +30,8 @@ def create_command(issuer_name: str, rate: str, name: str) -> None:
         parse_many(rate)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--rate") from None
-    try:
+    with refusal_stops(LookupError):
         api_key, key = create_key(issuer_name, rate, name)
-    except LookupError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"intake key #{api_key.id} for {issuer_name} (keep it; it is not shown again): "
                f"{key}")
 
@@ -42,10 +41,8 @@ def create_command(issuer_name: str, rate: str, name: str) -> None:
 @with_appcontext
 def revoke_command(key_id: int) -> None:
     """Revoke a key: requests with it are refused from now on."""
-    try:
+    with refusal_stops(LookupError):
         api_key = revoke_key(key_id)
-    except LookupError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"revoked key #{api_key.id} ({api_key.name})")
 
 

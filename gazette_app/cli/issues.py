@@ -24,7 +24,7 @@ from ..services.documents import UploadError, attach_pdf
 from ..services.freeze import DocumentFrozen
 from ..services.signing import ensure_demo_certificate
 from ..storage import get_store
-from .common import acting_user
+from .common import acting_user, refusal_stops
 
 
 def _document(reference: str) -> Document:
@@ -34,10 +34,8 @@ def _document(reference: str) -> Document:
         if document is None:
             raise click.ClickException(f"no document with id {reference}")
         return document
-    try:
+    with refusal_stops(NotationError):
         key = parse_notation(reference).key
-    except NotationError as error:
-        raise click.ClickException(str(error)) from None
     found = list(db.session.scalars(select(Document).where(
         Document.notation_key == key, Document.state != DocumentState.WITHDRAWN)))
     if len(found) != 1:
@@ -74,13 +72,10 @@ def compose_issue_command(year, numbers, issue_date, username, gap_reason, docum
     every ready document issued by the date is taken."""
     actor = acting_user(username)
     ids = [_document(ref).id for ref in documents] if documents else None
-    try:
+    with refusal_stops(workflow.IssueWorkflowError):
         issue = workflow.create_issue(year, _numbers(numbers), issue_date.date(), ids, actor,
                                       gap_reason)
         workflow.compose(issue, actor)
-    except workflow.IssueWorkflowError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from None
     click.echo(f"composed {issue.label}/{year}: {issue.page_count} pages, "
                f"{len(issue.entries)} documents, pdf sha256 {issue.pdf_sha256}")
     for entry in issue.entries:
@@ -96,10 +91,8 @@ def compose_issue_command(year, numbers, issue_date, username, gap_reason, docum
 def approve_issue_command(year, number, username):
     """Approve a composed issue (the approver must not be its composer)."""
     issue = _issue(year, number)
-    try:
+    with refusal_stops(workflow.IssueWorkflowError):
         workflow.approve(issue, acting_user(username))
-    except workflow.IssueWorkflowError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"approved {issue.label}/{year}")
 
 
@@ -112,10 +105,8 @@ def approve_issue_command(year, number, username):
 def unapprove_issue_command(year, number, username, reason):
     """Return an approved issue to draft so that it and its documents can change again."""
     issue = _issue(year, number)
-    try:
+    with refusal_stops(workflow.IssueWorkflowError):
         workflow.return_to_draft(issue, acting_user(username), reason)
-    except workflow.IssueWorkflowError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"returned {issue.label}/{year} to draft")
 
 
@@ -127,10 +118,8 @@ def unapprove_issue_command(year, number, username, reason):
 def publish_issue_command(year, number, username):
     """Publish an approved issue: freeze it and mark its documents published."""
     issue = _issue(year, number)
-    try:
+    with refusal_stops(workflow.IssueWorkflowError):
         workflow.publish(issue, acting_user(username))
-    except workflow.IssueWorkflowError as error:
-        raise click.ClickException(str(error)) from None
     issue = _issue(year, number)
     signed = f", signed e-edition {issue.signed_pdf_sha256}" if issue.signed_pdf_sha256 else ""
     click.echo(f"published {issue.label}/{year}: pdf sha256 {issue.pdf_sha256}{signed}")
@@ -169,10 +158,8 @@ def issue_pdf_command(year, number, out, signed, archival):
 def attach_pdf_command(document, path):
     """Attach the signed PDF of a registered DOCUMENT (id or notation)."""
     target = _document(document)
-    try:
+    with refusal_stops(UploadError, DocumentFrozen):
         stored = attach_pdf(target, path.read_bytes(), path.name)
-    except (UploadError, DocumentFrozen) as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"attached {stored.filename} ({stored.page_count} pages) to {target.notation}")
 
 

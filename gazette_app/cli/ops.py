@@ -14,6 +14,7 @@ from ..models import Document, public_documents
 from ..recovery import recover
 from ..search import drain, reindex
 from ..services.backup import BackupError, backup, restore
+from .common import refusal_stops
 
 
 @click.command("backup")
@@ -24,10 +25,8 @@ from ..services.backup import BackupError, backup, restore
 @with_appcontext
 def backup_command(out: Path, keep: int | None) -> None:
     """Take a consistent snapshot (database, file store, manifest) while the app serves."""
-    try:
+    with refusal_stops(BackupError):
         result = backup(out, keep)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
     rows = result.manifest["rows"]
     click.echo(f"backup {result.folder}: {len(result.manifest['store'])} stored files, "
                f"{rows.get('documents', 0)} documents, {rows.get('issues', 0)} issues")
@@ -40,10 +39,8 @@ def backup_command(out: Path, keep: int | None) -> None:
 @with_appcontext
 def restore_command(source: Path) -> None:
     """Rebuild this empty instance from a backup (a snapshot folder, or the newest in SOURCE)."""
-    try:
+    with refusal_stops(BackupError):
         manifest = restore(source, progress=lambda step: click.echo(f"restoring {step}"))
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"restored the backup of {manifest['created_at']}: "
                f"{manifest['rows'].get('documents', 0)} documents, "
                f"{len(manifest['store'])} stored files; search index rebuilt. "

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import ApiKey, Role, User
 from ..services.audit import record
 from ..services.users import AccountError, create_user, set_password
+from .common import refusal_stops
 
 PASSWORD_ENV = "GAZETTE_USER_PASSWORD"
 
@@ -38,10 +39,8 @@ def _password(env_name: str) -> str:
               help="Environment variable holding the password (for scripts).")
 def create_user_command(username: str, role: str, full_name: str, password_env: str) -> None:
     """Create a staff account (asks for the password unless the variable is set)."""
-    try:
+    with refusal_stops(AccountError):
         user = create_user(username, _password(password_env), role, full_name)
-    except AccountError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"created user {user.username} with role {user.role}")
 
 
@@ -54,10 +53,8 @@ def set_password_command(username: str, password_env: str) -> None:
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise click.ClickException(f"no user {username!r}")
-    try:
+    with refusal_stops(AccountError):
         set_password(user, _password(password_env))
-    except AccountError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"password changed for {user.username}")
 
 

@@ -12,7 +12,7 @@ from issues.volume import VolumeError
 
 from ..services.volumes import build_volume, verify
 from ..storage import get_store
-from .common import acting_user
+from .common import acting_user, refusal_stops
 
 
 @click.command("build-volume")
@@ -26,11 +26,9 @@ from .common import acting_user
 def build_volume_command(year: int, quarter: int, out: Path | None, single_sided: bool,
                          username: str | None) -> None:
     """Bind the quarter's published issues into one archival volume with its manifest."""
-    try:
+    with refusal_stops(VolumeError):
         result = build_volume(year, quarter, double_sided=False if single_sided else None,
                               actor=acting_user(username))
-    except VolumeError as error:
-        raise click.ClickException(str(error)) from None
     volume = result.volume
     click.echo(f"volume {volume.label}: {len(volume.issues)} issues, {volume.page_count} pages, "
                f"{volume.sheet_count} sheets ({'double' if volume.double_sided else 'single'}"
