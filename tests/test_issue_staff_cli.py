@@ -17,6 +17,7 @@ from gazette_app.models import (
     Volume,
     current_title_id,
 )
+from gazette_app.storage import get_store
 from tests.support.records import ISSUE_DATE, load_documents
 from tests.support.web import csrf_token
 
@@ -153,6 +154,8 @@ def test_full_demo_publishes_issues(app, runner):
         assert all(i.year == 2024 and i.state == "published" for i in past)
         volume = db.session.scalar(select(Volume).where(Volume.title_id == former.id))
         assert volume.label == "Quý II/2024" and len(volume.issues) == 3
+        manifest = get_store().path(volume.manifest_sha256).read_text(encoding="utf-8")
+        assert all(i.pdf_sha256 in manifest for i in past)  # the imported PDFs, as kept
         across = db.session.scalars(select(DocumentRelation).where(
             DocumentRelation.confirmed.is_(True))).all()
         assert any(r.target is not None and r.target.issuer.name == "UBND tỉnh Bình Phước"
