@@ -5,6 +5,7 @@ verify, and a folder import that resumes where it stopped."""
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 from datetime import date
 from pathlib import Path
@@ -222,3 +223,29 @@ def test_a_folder_import_resumes_where_it_stopped(app, runner, past_pdfs, tmp_pa
         assert db.session.scalar(select(func.count()).select_from(PastIssueImport)) == 3
         assert db.session.scalar(select(func.count()).select_from(Issue)) == 3
         assert db.session.scalar(select(func.count()).select_from(Document)) == 11
+
+
+def test_staff_upload_a_past_issue(app, runner, client, auth, past_pdfs):
+    add_former_title(runner)
+    auth.login("editor", role="editor")
+    listing = client.get("/staff/past-issues")
+    assert listing.status_code == 200 and "Công báo tỉnh Bình Phước" in listing.get_data(
+        as_text=True)
+    number, pdf = past_pdfs[1]
+    token = csrf_token(client, "/staff/past-issues")
+    with pdf.open("rb") as handle:
+        done = client.post("/staff/past-issues", data={
+            "csrf_token": token, "title": SLUG, "year": "", "number": "",
+            "pdf": (handle, "so-21.pdf")}, content_type="multipart/form-data",
+            follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert done.status_code == 200 and "Đã đăng ký Công báo tỉnh Bình Phước, Số 21/2024" in html
+    with open(pdf, "rb") as handle, app.app_context():
+        imported = db.session.scalar(select(PastIssueImport))
+        assert imported.source_name == "so-21.pdf" and imported.state == ImportState.REGISTERED
+        assert imported.pdf_sha256 == hashlib.sha256(handle.read()).hexdigest()
+    refused = client.post("/staff/past-issues", data={
+        "csrf_token": csrf_token(client, "/staff/past-issues"), "title": SLUG, "year": "abc",
+        "number": "", "pdf": (io.BytesIO(b"%PDF-1.4 broken"), "x.pdf")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "Năm, số và số trang phải là số nguyên dương." in refused.get_data(as_text=True)
