@@ -14,6 +14,10 @@ PAGES = {
     "search": "/tim-kiem?q=quy+hoach+xa",
     "no-result": "/tim-kiem?q=quy+hoach&status=expired&legal=1",
     "feedback": "/gop-y",
+    # the demo's former title (issue 22): its year, a double issue, one title's search
+    "former-year": "/cong-bao/binh-phuoc/2024",
+    "former-issue": "/cong-bao/binh-phuoc/2024/22",
+    "former-search": "/tim-kiem?q=ngh%E1%BB%8B+quy%E1%BA%BFt&title=binh-phuoc",
 }
 # A canvas that pdf.js has drawn has dark pixels (text); an empty one is all white or clear.
 DRAWN = """canvas => { const data = canvas.getContext('2d').getImageData(0, 0, canvas.width,
