@@ -180,7 +180,7 @@ def test_an_unverified_entry_waits_for_staff_side_by_side(app, runner, client, a
                                  .where(Issue.title_id == imported.title_id)) == 0
         waiting = imported.waiting[0]
         import_id = imported.id
-    auth.login("editor", role="editor")
+    auth.login("approver", role="approver")
     page = client.get(f"/staff/past-issues/{import_id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -228,10 +228,17 @@ def test_a_folder_import_resumes_where_it_stopped(app, runner, past_pdfs, tmp_pa
 def test_staff_upload_a_past_issue(app, runner, client, auth, past_pdfs):
     add_former_title(runner)
     auth.login("editor", role="editor")
+    number, pdf = past_pdfs[1]
+    with pdf.open("rb") as handle:  # registering is an approver's act
+        refused = client.post("/staff/past-issues", data={
+            "csrf_token": csrf_token(client, "/staff/past-issues"), "title": SLUG,
+            "pdf": (handle, "so-21.pdf")}, content_type="multipart/form-data")
+    assert refused.status_code == 403
+    auth.logout()
+    auth.login("approver", role="approver")
     listing = client.get("/staff/past-issues")
     assert listing.status_code == 200 and "Công báo tỉnh Bình Phước" in listing.get_data(
         as_text=True)
-    number, pdf = past_pdfs[1]
     token = csrf_token(client, "/staff/past-issues")
     with pdf.open("rb") as handle:
         done = client.post("/staff/past-issues", data={

@@ -11,11 +11,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ..auth.access import role_required
 from ..extensions import db
 from ..inputs import db_int
 from ..intake import IntakeError
 from ..intake.tools import page_png
-from ..models import PastIssueImport
+from ..models import PastIssueImport, Role
 from ..models.past_issue import ImportState
 from ..services.past_issues import (
     PastIssueError,
@@ -37,12 +38,15 @@ def past_issues():
     imports = db.session.scalars(select(PastIssueImport).order_by(
         PastIssueImport.state != ImportState.TO_CONFIRM, PastIssueImport.created_at.desc())
         .limit(200)).all()
-    return render_template("staff/past_issues.html", imports=imports, titles=former_titles())
+    return render_template("staff/past_issues.html", imports=imports, titles=former_titles(),
+                           can_register=current_user.has_role(Role.APPROVER))
 
 
 @bp.route("/past-issues", methods=["POST"])
+@role_required(Role.APPROVER)
 def upload_past_issue() -> Response:
-    """Read an uploaded past issue; registered at once when every page range was verified."""
+    """Read an uploaded past issue; registered at once when every page range was verified.
+    Registering records documents as published: an approver's act, as approving an issue is."""
     form = request.form
     upload = request.files.get("pdf")
     try:
@@ -79,7 +83,8 @@ def _import_or_404(import_id: int) -> PastIssueImport:
 @bp.route("/past-issues/<int:import_id>")
 def past_issue(import_id: int):
     imported = _import_or_404(import_id)
-    return render_template("staff/past_issue.html", imported=imported, error=None)
+    return render_template("staff/past_issue.html", imported=imported, error=None,
+                           can_register=current_user.has_role(Role.APPROVER))
 
 
 @bp.route("/past-issues/<int:import_id>/pages/<int:page>.png")
@@ -97,6 +102,7 @@ def past_issue_page(import_id: int, page: int) -> Response:
 
 
 @bp.route("/past-issues/<int:import_id>/entries/<int:position>", methods=["POST"])
+@role_required(Role.APPROVER)
 def confirm_past_entry(import_id: int, position: int):
     """Staff confirm or correct an entry's pages; the issue is registered once none waits."""
     imported = _import_or_404(import_id)
@@ -114,5 +120,5 @@ def confirm_past_entry(import_id: int, position: int):
         imported = _import_or_404(import_id)
         message = str(error) if isinstance(error, PastIssueError) else NOT_A_NUMBER
         return render_template("staff/past_issue.html", imported=imported, error=message,
-                               position=position), 400
+                               position=position, can_register=True), 400
     return redirect(url_for("staff.past_issue", import_id=import_id))
