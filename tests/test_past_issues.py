@@ -74,8 +74,8 @@ def test_a_past_issue_is_registered_in_its_own_title(app, runner, client, past_p
             assert len(pages) == entry.page_count
             assert entry.document.notation.split("/")[0] in pages[0].extract_text()
         first = issue.entries[0]
-        cited = resolve(f"Công báo tỉnh Bình Phước, Số 20/2024, tr. "
-                        f"{issue.first_page + first.start_page - 1}")
+        page_number = issue.first_page + first.start_page - 1
+        cited = resolve(f"Công báo tỉnh Bình Phước, Số 20/2024, tr. {page_number}")
         assert cited.document.id == first.document_id
         notation = first.document.notation
     page = client.get(f"/cong-bao/{SLUG}/2024/20")
@@ -89,6 +89,9 @@ def test_a_past_issue_is_registered_in_its_own_title(app, runner, client, past_p
     api = client.get(f"/api/v1/issues/2024/20?title={SLUG}").get_json()
     assert api["title"] == SLUG and api["gazette"] == "Công báo tỉnh Bình Phước"
     assert client.get("/api/v1/issues/2024/20").status_code == 404
+    cited = client.get("/api/v1/citations", query_string={
+        "q": f"Cong bao tinh Binh Phuoc, So 20/2024, tr. {page_number}"}).get_json()
+    assert cited["citation"] == f"Công báo tỉnh Bình Phước, Số 20/2024, tr. {page_number}"
 
 
 def test_search_across_titles_or_in_one(app, runner, client, past_pdfs):

@@ -219,7 +219,7 @@ class VolumeSchema(Schema):
 class CitationSchema(Schema):
     """What a citation ("Số 12/2026, tr. 23") leads to."""
 
-    citation = fields.String(attribute="citation.text")
+    citation = fields.String(attribute="text")
     year = fields.Integer(attribute="citation.year")
     number = fields.Integer(attribute="citation.number")
     page = fields.Integer(attribute="citation.page")

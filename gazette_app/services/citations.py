@@ -37,12 +37,11 @@ class Citation:
     year: int
     number: int
     page: int
-    title: GazetteTitle | None = None  # a former title; None for the current one
+    named: str = ""  # the words before "Số", folded: they may name a former title
 
     @property
     def text(self) -> str:
-        own = f"Số {self.number:02d}/{self.year}, tr. {self.page}"
-        return f"{self.title.name}, {own}" if self.title else own
+        return f"Số {self.number:02d}/{self.year}, tr. {self.page}"
 
 
 @dataclass
@@ -51,6 +50,13 @@ class CitationResult:
     issue: Issue
     document: Document | None
     where: str  # document | front | colophon
+
+    @property
+    def text(self) -> str:
+        """The citation as written, with a former title's name: "Công báo tỉnh Bình Phước,
+        Số 20/2024, tr. 3"."""
+        own = self.citation.text
+        return own if self.issue.title.current else f"{self.issue.title.name}, {own}"
 
     @property
     def page_in_pdf(self) -> int:
@@ -66,7 +72,7 @@ def parse_citation(text: str) -> Citation:
     number, year, page = (int(group) for group in match.groups())
     if number < 1 or page < 1:
         raise CitationError("Số Công báo và số trang phải lớn hơn 0.")
-    return Citation(year, number, page, _title_named(folded[:match.start()]))
+    return Citation(year, number, page, folded[:match.start()].strip()[-200:])
 
 
 def _title_named(prefix: str) -> GazetteTitle | None:
@@ -78,9 +84,10 @@ def _title_named(prefix: str) -> GazetteTitle | None:
 
 
 def lookup(citation: Citation) -> CitationResult:
-    issue = published_issue(citation.title, citation.year, citation.number)
+    title = _title_named(citation.named) if citation.named else None
+    issue = published_issue(title, citation.year, citation.number)
     if issue is None:
-        raise CitationError(f"Không có {citation.title.name + ', ' if citation.title else ''}"
+        raise CitationError(f"Không có {title.name + ', ' if title else ''}"
                             f"Số {citation.number:02d}/{citation.year} đã phát hành.")
     last = issue.last_page or issue.first_page
     if not issue.first_page <= citation.page <= last:
