@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import platform
+import socket
 
 
 def machine() -> str:
@@ -18,3 +19,17 @@ def report(name: str, value: float, unit: str, target: float | None = None,
         sign = "<=" if better == "lower" else ">="
         line += f" (target {sign} {target} {unit}) [{'met' if met else 'missed'}]"
     print(line, flush=True)
+
+
+def free_port() -> int:
+    """A free loopback port: any, or one of GAZETTE_TEST_PORTS ("5700-5749") when a machine
+    shared by several developers gives each a range (the tests' servers use it too)."""
+    low, _, high = os.environ.get("GAZETTE_TEST_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in GAZETTE_TEST_PORTS={low}-{high}")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,7 +36,18 @@ PAGES = range(1, 31)
 PAGE_WEIGHTS = [1 / pages ** 2 for pages in PAGES]  # most documents short, a few of 30 pages
 
 
-def documents(count: int, words_per_page: int = 300, seed: int = 7):
+@dataclass(frozen=True)
+class CorpusEntry:
+    """One document of the corpus as a records feed would carry it, with its body text."""
+    number: int
+    record: dict  # the demo record it is made from (abstract, issuer, type, signer, status)
+    notation: str
+    issued: date
+    legal: bool
+    body: str
+
+
+def entries(count: int, words_per_page: int = 300, seed: int = 7) -> Iterator[CorpusEntry]:
     """``count`` documents of 1 to 30 pages (2.5 on average); notations unique per document."""
     rng = random.Random(seed)
     recs = records()
@@ -46,15 +59,22 @@ def documents(count: int, words_per_page: int = 300, seed: int = 7):
         legal = "/20" in record["number"]
         kind = record["number"].split("/")[-1]
         notation = f"{number}/{issued.year}/{kind}" if legal else f"{number}/{kind}"
-        issuer = issuer_display_name(record["issuer"])
         pages = rng.choices(PAGES, PAGE_WEIGHTS)[0]
         body = " ".join(rng.choices(words, weights, k=pages * words_per_page))
+        yield CorpusEntry(number, record, notation, issued, legal, body)
+
+
+def documents(count: int, words_per_page: int = 300, seed: int = 7) -> Iterator[SearchDocument]:
+    """The corpus as the search backends receive it."""
+    for entry in entries(count, words_per_page, seed):
+        record = entry.record
+        issuer = issuer_display_name(record["issuer"])
         yield SearchDocument(
-            id=number, notation=notation, abstract=record["abstract"], body=body, issuer=issuer,
-            issuer_code=slugify(issuer), doc_type=record["doc_type"], legal=legal,
-            signer=record["signer"] or "", field=record["field"] or "",
-            status=status_code(record["status"]) or "in_force", issued=issued,
-            year=issued.year)
+            id=entry.number, notation=entry.notation, abstract=record["abstract"],
+            body=entry.body, issuer=issuer, issuer_code=slugify(issuer),
+            doc_type=record["doc_type"], legal=entry.legal, signer=record["signer"] or "",
+            field=record["field"] or "", status=status_code(record["status"]) or "in_force",
+            issued=entry.issued, year=entry.issued.year)
 
 
 def queries(count: int, corpus_size: int, seed: int = 11) -> list[dict]:

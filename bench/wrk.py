@@ -1,5 +1,9 @@
 """wrk, the HTTP load generator, over a fixed list of paths (round robin), with its summary read
-back as numbers. Used by bench/bench_api.py and by the load test (tests/test_load.py)."""
+back as numbers. Used by bench/bench_api.py and by the load test (tests/test_load.py).
+
+With several servers (``hosts``), wrk's threads are spread over them (thread i connects to host
+i modulo their number), so one run loads every server and one latency histogram covers all
+answers: its p95 is the p95 of every request, not a mean of per-server figures."""
 from __future__ import annotations
 
 import json
@@ -23,6 +27,15 @@ done = function(summary, latency, requests)
     latency:percentile(95.0) / 1000.0, e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
+HOSTS = """
+local hosts = {%s}
+local started = 0
+setup = function(thread)
+  started = started + 1
+  local host = hosts[((started - 1) %% #hosts) + 1]
+  thread.addr = wrk.lookup(host[1], host[2])[1]
+end
+"""
 ERRORS = ("connect", "read", "write", "status", "timeout")
 
 
@@ -40,11 +53,16 @@ class LoadResult:
 
 
 def start(base: str, paths: list[str], seconds: int, connections: int = 16,
-          threads: int = 2) -> tuple[subprocess.Popen, Path]:
-    """wrk running in the background; ``finish`` waits for it and reads its result."""
+          threads: int = 2, hosts: list[tuple[str, int]] | None = None
+          ) -> tuple[subprocess.Popen, Path]:
+    """wrk running in the background; ``finish`` waits for it and reads its result. With
+    ``hosts`` (host, port), the threads connect to them in turn instead of to ``base``'s."""
     folder = Path(tempfile.mkdtemp(prefix="wrk-"))
     script = folder / "paths.lua"
-    script.write_text(SCRIPT % ", ".join(json.dumps(p) for p in paths))
+    lua = SCRIPT % ", ".join(json.dumps(p) for p in paths)
+    if hosts:
+        lua += HOSTS % ", ".join(f"{{{json.dumps(h)}, {json.dumps(str(p))}}}" for h, p in hosts)
+    script.write_text(lua)
     process = subprocess.Popen(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
                                 "-s", str(script), base], stdout=subprocess.PIPE, text=True)
     return process, folder
@@ -63,6 +81,9 @@ def finish(process: subprocess.Popen, folder: Path, timeout: float) -> LoadResul
                       {name: int(found[5 + i]) for i, name in enumerate(ERRORS)})
 
 
-def run(base: str, paths: list[str], seconds: int, connections: int = 16) -> LoadResult:
-    process, folder = start(base, paths, seconds, connections)
+def run(base: str, paths: list[str], seconds: int, connections: int = 16,
+        hosts: list[tuple[str, int]] | None = None) -> LoadResult:
+    """One wrk run; with ``hosts``, one thread per host (``connections`` spread evenly)."""
+    threads = len(hosts) if hosts else 2
+    process, folder = start(base, paths, seconds, connections, threads, hosts)
     return finish(process, folder, seconds + 120)

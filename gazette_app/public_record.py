@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import abort, url_for
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from search_index.model import Hit
 
@@ -89,6 +89,7 @@ def describe_hits(hits: list[Hit], external: bool = False) -> list[HitView]:
     """One query for the page of hits; a hit whose document went away is left out."""
     documents = {d.id: d for d in db.session.scalars(select(Document).where(
         Document.id.in_([h.id for h in hits])).options(
+            defer(Document.body_text),  # long, and the index gave the snippets already
             selectinload(Document.entries).selectinload(IssueEntry.issue),
             # today's status reads the relations acting on each hit: loaded with the page
             selectinload(Document.acted_on_by).selectinload(DocumentRelation.source)))}

@@ -4,8 +4,10 @@ OpenAPI document also describes, so the JSON and its documentation cannot drift 
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 
+from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
@@ -89,8 +91,7 @@ def resolve_codes(values: dict) -> tuple[dict, dict[str, dict]]:
 
 
     issuers = dict(db.session.execute(select(Issuer.name, Issuer.code)).all())
-    types = {name: slugify(name) for name in db.session.scalars(
-        select(Document.doc_type).distinct())}
+    types = _type_codes(values.get("doc_type"))
     resolved = dict(values)
     if values.get("issuer") and values["issuer"] not in issuers.values():
         raise ValidationError({"issuer": [
@@ -102,6 +103,27 @@ def resolve_codes(values: dict) -> tuple[dict, dict[str, dict]]:
                 f"Không có loại văn bản mã “{values['doc_type']}”."]})
         resolved["doc_type"] = by_code[values["doc_type"]]
     return resolved, {"issuer": issuers, "doc_type": types}
+
+
+TYPE_CODES_SECONDS = 60.0  # how long the document types are kept, per process
+TYPE_CODES_RETRY_SECONDS = 1.0  # a code not known is looked up again at most this often
+
+
+def _type_codes(asked: str | None) -> dict[str, str]:
+    """Every document type's name -> code. Finding them reads every document (no index on
+    the type; at 100,000 documents it was most of a search request's time), so they are kept
+    for a minute per process; a code asked for and not known is looked up again at once
+    (a type registered a moment ago), at most once a second. A type reaches the facets only
+    when a document of it is published, long after it was registered and seen here."""
+    now = time.monotonic()
+    loaded, types = current_app.extensions.get("gazette_type_codes", (None, {}))
+    if loaded is not None and now - loaded < TYPE_CODES_SECONDS and (
+            not asked or asked in types.values() or now - loaded < TYPE_CODES_RETRY_SECONDS):
+        return types
+    types = {name: slugify(name) for name in db.session.scalars(
+        select(Document.doc_type).distinct())}
+    current_app.extensions["gazette_type_codes"] = (now, types)
+    return types
 
 
 def blank_to_none(args: dict) -> dict:

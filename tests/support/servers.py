@@ -3,9 +3,7 @@ member's browser session (cookies, CSRF tokens, form posts) against it."""
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -13,24 +11,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from bench.common import free_port
 from tests.support.paths import ROOT
 from tests.support.web import PASSWORDS
 
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    """A free loopback port: any, or one of GAZETTE_TEST_PORTS ("5700-5749") when a machine
-    shared by several developers gives each a range."""
-    low, _, high = os.environ.get("GAZETTE_TEST_PORTS", "0-0").partition("-")
-    for port in range(int(low), int(high or low) + 1):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return sock.getsockname()[1]
-    raise AssertionError(f"no free port in GAZETTE_TEST_PORTS={low}-{high}")
 
 
 def flask(env: dict, *args: str, timeout: float = 900) -> str:
