@@ -491,11 +491,13 @@ LEADER_NOISE = re.compile(r"[.·…]{3,}|[^\w\s,]{3,}\w*$|[^\s/]{16,}$")
 def _split_unread(issuer: str, block: list[_Line], ocr: set[int]) -> list[tuple[str, list[_Line]]]:
     """On OCR'd pages a page number may be unreadable: an entry that starts inside another
     entry's lines ("Quyết định số ..." at a line's start after a line that ends a sentence or
-    leaders) is split off, to be returned without a page rather than merged into the next."""
+    leaders, or at the top of a page) is split off, to be returned without a page rather than
+    merged into the next."""
     parts: list[list[_Line]] = [[]]
     for index, line in enumerate(block):
         previous = block[index - 1].text.rstrip() if index else ""
-        ends = previous.endswith((".", ";", ")")) or LEADER_NOISE.search(previous)
+        ends = previous.endswith((".", ";", ")")) or LEADER_NOISE.search(previous) or \
+            line.page != block[index - 1].page  # a page's first line: its leader line lost
         if index and line.page in ocr and ENTRY_START.match(fold(line.text)) and ends:
             parts.append([])
         parts[-1].append(line)
