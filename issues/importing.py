@@ -116,6 +116,7 @@ class ImportedIssue:
     documents: list[FoundDocument] = field(default_factory=list)
     unmatched: list[UnmatchedEntry] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # 1-based pages that were OCR'd
+    ocr_whole_pages: list[int] = field(default_factory=list)  # of those, read whole (not a head)
     problems: list[str] = field(default_factory=list)  # about the whole issue, Vietnamese
 
     @property
@@ -776,6 +777,7 @@ def import_issue(pdf: Path, ocr: bool = True, ocr_timeout: int = 300,
     if not issue.contents_pages:
         issue.problems.append("Không tìm thấy trang mục lục (“MỤC LỤC”) ở các trang đầu.")
         issue.ocr_pages = sorted(set(pages.ocr_done) | set(pages.heads))
+        issue.ocr_whole_pages = sorted(pages.ocr_done)
         return issue
     if not issue.numbers:  # the contents' running header repeats the number
         issue.numbers = read_cover(pages(issue.contents_pages[0]))[0]
@@ -797,4 +799,5 @@ def import_issue(pdf: Path, ocr: bool = True, ocr_timeout: int = 300,
             issue.problems.append("Không khớp được số trang của mục lục với các trang của tệp.")
         _ranges(pages, placed, issue)
     issue.ocr_pages = sorted(set(pages.ocr_done) | set(pages.heads))
+    issue.ocr_whole_pages = sorted(pages.ocr_done)
     return issue
