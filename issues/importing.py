@@ -40,6 +40,9 @@ HEAD_LINES = 14  # a document's "Số: ..." line is in its first lines
 # A slash OCR lost ("45NQ-HĐND") is allowed, a space without a slash is not.
 NOTATION = re.compile(r"(?<![\w/])(\d{1,5})(?:\s?/\s?|(?=[A-Za-z]))(?:(\d{4})\s?/\s?)?"
                       r"([A-Za-z]{1,4})\s?-\s?(TT\s?HDND|[A-Z][A-Z0-9]{1,9})(?![\w/])")
+# A notation as it is meant to be printed: its slashes, and a type code in use.
+CLEAN_NOTATION = re.compile(r"\d{1,5}/(?:\d{4}/)?(?:QD|NQ|CT|KH|TB|HD|QC|QY)-"
+                            r"(?:TT HDND|[A-Z]{2,9})")
 # The page number ending a contents entry: after leader dots, a table border or a wide gap.
 PAGE_AT_END = re.compile(r"(?:(?:[.·…_]\s?){3,}|\s{2,}|\|)\s*(\d{1,4})\s*\|?\s*$")
 SEQUENCE_AT_START = re.compile(r"^\s*\|?\s*(\d{1,3})\.?\s{2,}")
@@ -82,11 +85,12 @@ class FoundDocument:
     def notation(self) -> str:
         """The page's reading when the contents' differs by OCR noise and the page's is clean
         ("18/NÑNQ-HĐND" in an OCR'd contents, "18/NQ-HĐND" on the page)."""
-        page = self.printed_notation
-        if page and compact(page) != compact(self.entry.notation) and \
-                NOTATION.fullmatch(fold(page)):
+        page, listed = self.printed_notation, self.entry.notation
+        if page and compact(page) != compact(listed) and NOTATION.fullmatch(fold(page)) and \
+                (CLEAN_NOTATION.fullmatch(fold(page)) or not CLEAN_NOTATION.fullmatch(
+                    fold(listed))):
             return page
-        return self.entry.notation
+        return listed
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class ImportedIssue:
     documents: list[FoundDocument] = field(default_factory=list)
     unmatched: list[UnmatchedEntry] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # 1-based pages that were OCR'd
+    ocr_whole_pages: list[int] = field(default_factory=list)  # of those, read whole (not a head)
     problems: list[str] = field(default_factory=list)  # about the whole issue, Vietnamese
 
     @property
@@ -212,9 +217,18 @@ DIGIT_LOOKALIKES = str.maketrans({"L": "1", "l": "1", "I": "1", "i": "1", "|": "
                                   "U": "0", "S": "5", "B": "8", "Z": "2", "z": "2"})
 
 
+# A table row's first line as OCR gives it: the page cell after a border or a wide gap, its
+# digits often read as letters ("| I" for 1, "l5" for 15).
+OCR_CELL_END = re.compile(r"(?:\s{2,}|\s?\|\s?)([0-9LlIi|!OoÚUSBZz]{1,4})\s*$")
+
+
 def repair_ocr_line(line: str) -> str:
-    """A contents line as OCR gives it, with its leaders and page number written plainly."""
+    """A contents line as OCR gives it, with its leaders and page number written plainly (and
+    a table border's stray underscore off the word it touches: "16/2026/NQ-HĐND_ |")."""
+    line = re.sub(r"(?<=\w)_+(?=\s|\||$)", "", line)
     match = OCR_LEADER_END.search(line)
+    if match is None and NOTATION.search(fold(line)):
+        match = OCR_CELL_END.search(line)
     if not match:
         return line
     number = match.group(1).translate(DIGIT_LOOKALIKES)
@@ -411,11 +425,15 @@ def read_contents(pages: PageTexts, contents: list[int]) -> tuple[list[ListedEnt
     page_lines = [i for i, line in enumerate(lines) if _entry_page(line.text) is not None]
     table = bool(page_lines) and sum(
         1 for i in page_lines if SEQUENCE_AT_START.match(lines[i].text)) >= 0.6 * len(page_lines)
+    ocr = set(pages.ocr_done)
+    if not table and any(line.page in ocr for line in lines):  # OCR may lose the row numbers
+        table = any(_is_table_header(fold(line.text)) for line in lines[:3])
     if table:
-        blocks = _table_blocks(lines, page_lines)
+        rows = [i for i, line in enumerate(lines) if line.page in ocr and
+                TABLE_ROW_START.match(fold(line.text))]  # a row whose page is unreadable
+        blocks = _table_blocks(lines, sorted(set(page_lines) | set(rows)))
     else:
         blocks = _leader_blocks(lines, page_lines)
-        ocr = set(pages.ocr_done)
         blocks = [part for issuer, block in blocks for part in _split_unread(issuer, block, ocr)]
     entries = []
     for position, (issuer, block) in enumerate(blocks):
@@ -425,6 +443,9 @@ def read_contents(pages: PageTexts, contents: list[int]) -> tuple[list[ListedEnt
     return entries, "table" if table else "leaders"
 
 
+# A table row's first line: its sequence number (or what OCR left of it), then the notation.
+TABLE_ROW_START = re.compile(r"^\s*\|?\s*(?:\d{1,3}\.?\s+|[^\w\s]{1,3}\s*)?"
+                             + NOTATION.pattern.removeprefix(r"(?<![\w/])"))
 TABLE_ROW_PAGE = re.compile(r"\s(\d{1,4})\s*\|?\s*$")
 
 
@@ -442,35 +463,46 @@ def _entry_page(text: str) -> int | None:
 def _leader_blocks(lines: list[_Line], page_lines: list[int]) -> list[tuple[str, list[_Line]]]:
     """List with leaders: an entry is the lines after the previous entry up to its page number."""
     blocks, issuer, start = [], "", 0
-    for end in page_lines:
+    for end in [*page_lines, len(lines)]:  # and the lines after the last page number read
         block: list[_Line] = []
         for line in lines[start:end + 1]:
             heading = _heading(line.text)
             if heading is not None:
-                if any(ENTRY_START.match(fold(kept.text)) for kept in block):
+                if _starts_entry(block):
                     blocks.append((issuer, block))  # an entry whose page number was unreadable
                 issuer = heading if "PHAN VAN BAN" not in _folded_upper(heading) else issuer
                 block = []
             elif not _is_table_header(fold(line.text)):
                 block.append(line)
-        blocks.append((issuer, block))
+        if end < len(lines) or _starts_entry(block):
+            blocks.append((issuer, block))
         start = end + 1
     return blocks
+
+
+def _starts_entry(block: list[_Line]) -> bool:
+    return any(ENTRY_START.match(fold(line.text)) for line in block)
 
 
 ENTRY_START = re.compile(r"^\s*(?:\d{1,2}/\d{1,2}/\d{4}\s+)?[A-Z][a-z]+(?: [a-z]+){0,3} so "
                          r"\d{1,5}\s?/")
 
 
+# What tesseract makes of leader dots: dots, a run of signs, or one long "word" of noise
+# ("ssssoigiievigi0iii0i6sEDg", "EEsrxrrrrrrrrsrrerrrervÕ"; no Vietnamese word is that long).
+LEADER_NOISE = re.compile(r"[.·…]{3,}|[^\w\s,]{3,}\w*$|[^\s/]{16,}$")
+
+
 def _split_unread(issuer: str, block: list[_Line], ocr: set[int]) -> list[tuple[str, list[_Line]]]:
     """On OCR'd pages a page number may be unreadable: an entry that starts inside another
     entry's lines ("Quyết định số ..." at a line's start after a line that ends a sentence or
-    leaders) is split off, to be returned without a page rather than merged into the next."""
+    leaders, or at the top of a page) is split off, to be returned without a page rather than
+    merged into the next."""
     parts: list[list[_Line]] = [[]]
     for index, line in enumerate(block):
         previous = block[index - 1].text.rstrip() if index else ""
-        ends = previous.endswith((".", ";", ")")) or re.search(r"[.·…]{3,}|[^\w\s,]{3,}\w*$",
-                                                                previous)
+        ends = previous.endswith((".", ";", ")")) or LEADER_NOISE.search(previous) or \
+            line.page != block[index - 1].page  # a page's first line: its leader line lost
         if index and line.page in ocr and ENTRY_START.match(fold(line.text)) and ends:
             parts.append([])
         parts[-1].append(line)
@@ -636,10 +668,13 @@ def _foreign_head(pages: PageTexts, entry: ListedEntry, first: int, last: int) -
     return None
 
 
+Placed = list[tuple[ListedEntry, int | None, str]]  # an entry, its first page or None, why
+
+
 def _locate(pages: PageTexts, entries: list[ListedEntry], offset: int,
-            contents_last: int) -> list[tuple[ListedEntry, int | None, str]]:
+            contents_last: int) -> Placed:
     """Each entry's first page, or None with the reason it could not be verified."""
-    placed: list[tuple[ListedEntry, int | None, str]] = []
+    placed: Placed = []
     previous = contents_last
     for entry in entries:
         page = entry.printed_page + offset
@@ -662,7 +697,51 @@ def _locate(pages: PageTexts, entries: list[ListedEntry], offset: int,
     return placed
 
 
-def _ranges(pages: PageTexts, placed: list[tuple[ListedEntry, int | None, str]],
+def _fill_by_heads(pages: PageTexts, placed: Placed, contents_last: int) -> Placed:
+    """Entries the contents' page numbers did not place (unreadable in a scan, misread, or no
+    offset at all) looked for on the pages themselves: documents stand in the contents' order,
+    so the entries between two placed neighbours are matched, in order, to the pages between
+    them whose head prints their notation."""
+    filled = list(placed)
+    index = 0
+    while index < len(filled):
+        if filled[index][1] is not None:
+            index += 1
+            continue
+        end = next((j for j in range(index, len(filled)) if filled[j][1] is not None),
+                   len(filled))
+        low = (filled[index - 1][1] if index else None) or contents_last
+        high = (filled[end][1] if end < len(filled) else None) or pages.count + 1
+        starts = [(page, head_notation(pages.head(page))) for page in range(low + 1, high)]
+        gap = [entry for entry, _, _ in filled[index:end]]
+        for k, page in _align(gap, [(p, n) for p, n in starts if n]).items():
+            filled[index + k] = (gap[k], page, "")
+        index = end
+    return filled
+
+
+def _align(entries: list[ListedEntry], starts: list[tuple[int, str]]) -> dict[int, int]:
+    """The most entries matched to document heads keeping both orders (entry index: page)."""
+    rows, cols = len(entries), len(starts)
+    best = [[0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            same = same_notation(starts[j][1], entries[i].notation)
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + same)
+    matched, i, j = {}, 0, 0
+    while i < rows and j < cols:
+        if same_notation(starts[j][1], entries[i].notation) and \
+                best[i][j] == best[i + 1][j + 1] + 1:
+            matched[i] = starts[j][0]
+            i, j = i + 1, j + 1
+        elif best[i + 1][j] >= best[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return matched
+
+
+def _ranges(pages: PageTexts, placed: Placed,
             issue: ImportedIssue) -> None:
     for index, (entry, first, reason) in enumerate(placed):
         following = next((p for _, p, _ in placed[index + 1:] if p is not None), None)
@@ -702,6 +781,7 @@ def import_issue(pdf: Path, ocr: bool = True, ocr_timeout: int = 300,
     if not issue.contents_pages:
         issue.problems.append("Không tìm thấy trang mục lục (“MỤC LỤC”) ở các trang đầu.")
         issue.ocr_pages = sorted(set(pages.ocr_done) | set(pages.heads))
+        issue.ocr_whole_pages = sorted(pages.ocr_done)
         return issue
     if not issue.numbers:  # the contents' running header repeats the number
         issue.numbers = read_cover(pages(issue.contents_pages[0]))[0]
@@ -713,12 +793,15 @@ def import_issue(pdf: Path, ocr: bool = True, ocr_timeout: int = 300,
         readable = [entry for entry in entries if entry.printed_page > 0]
         issue.page_offset = find_offset(pages, readable, contents_last) if readable else None
         if issue.page_offset is None:
-            issue.problems.append("Không khớp được số trang của mục lục với các trang của tệp.")
-            for entry in entries:
-                issue.unmatched.append(UnmatchedEntry(
-                    entry, "không xác định được trang: không trang nào ghi số ký hiệu này ở "
-                           "vị trí mục lục chỉ"))
+            placed: Placed = [(entry, None, "không xác định được trang: không trang nào ghi số "
+                                            "ký hiệu này ở vị trí mục lục chỉ")
+                              for entry in entries]
         else:
-            _ranges(pages, _locate(pages, entries, issue.page_offset, contents_last), issue)
+            placed = _locate(pages, entries, issue.page_offset, contents_last)
+        placed = _fill_by_heads(pages, placed, contents_last)
+        if all(page is None for _, page, _ in placed):
+            issue.problems.append("Không khớp được số trang của mục lục với các trang của tệp.")
+        _ranges(pages, placed, issue)
     issue.ocr_pages = sorted(set(pages.ocr_done) | set(pages.heads))
+    issue.ocr_whole_pages = sorted(pages.ocr_done)
     return issue
