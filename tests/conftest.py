@@ -7,6 +7,7 @@ says so, except under CI=true, where PostgreSQL is mandatory.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import flask_migrate
@@ -21,6 +22,7 @@ from tests.support.demo_instance import (
     built_demo,  # noqa: F401  (built once per session)
     close,
     copy_instance,
+    migrated_sqlite,  # noqa: F401  (built once per session)
 )
 from tests.support.demo_server import served_demo  # noqa: F401  (a fixture shared by the session)
 from tests.support.web import AuthActions
@@ -69,13 +71,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
 
 @pytest.fixture
 def app(request: pytest.FixtureRequest, db_url: str, tmp_path: Path):
-    """The app on a fresh instance folder, its database migrated from empty; or, for a test
-    marked ``from_template("fixture")``, on its own copy of the instance that fixture built
+    """The app on a fresh instance folder, its database migrated from empty (on SQLite, a
+    copy of the session's ``migrated_sqlite``); or, for a test marked
+    ``from_template("fixture")``, on its own copy of the instance that fixture built
     (``built_demo``: the demo loaded)."""
     template = request.node.get_closest_marker("from_template")
     if template is not None:
         assert db_url.startswith("sqlite:"), "a built instance is copied on SQLite only"
         copy_instance(request.getfixturevalue(template.args[0]), tmp_path)
+    elif db_url.startswith("sqlite:///"):
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"),
+                        db_url.removeprefix("sqlite:///"))
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url,
                       "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": True,
                       "JOB_RUNNER": "manual"},

@@ -50,6 +50,16 @@ def copy_into_instance(template: Path, instance: Path) -> None:
     shutil.copyfile(template / DATABASE, instance / DATABASE)
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """An empty SQLite database migrated from empty to the newest revision, once per session
+    (the whole chain takes about a second; tests of the migrations themselves use db_url):
+    the ``app`` fixture starts each test on a copy of it."""
+    folder = tmp_path_factory.mktemp("migrated")
+    close(app_in(folder, BUILD_CONFIG))
+    return folder / DATABASE
+
+
 def _shared(tmp_path_factory) -> Path:
     """The session's temporary folder; under pytest-xdist the one all workers share."""
     base = tmp_path_factory.getbasetemp()
