@@ -26,7 +26,8 @@ from gazette_app.vocabulary import AUDIT_FIELDS
 from tests.support.demo_instance import BUILD_CONFIG, app_in, close, copy_instance
 from tests.support.web import PASSWORDS
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.from_template("office_template")]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.from_template("office_template"),
+              pytest.mark.xdist_group("staff_office")]  # its office built once, on one worker
 
 READY = 150
 MAX_ACTIONS = 8
