@@ -7,6 +7,7 @@ says so, except under CI=true, where PostgreSQL is mandatory.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import flask_migrate
@@ -15,6 +16,15 @@ import pytest
 from gazette_app import create_app
 from gazette_app.extensions import db
 from tests.support.databases import POSTGRES_URL, postgres_database, postgres_problem
+from tests.support.demo_instance import (
+    BUILD_CONFIG,
+    app_in,
+    built_demo,  # noqa: F401  (built once per session)
+    built_demo_with_former_title,  # noqa: F401  (built once per session)
+    close,
+    copy_instance,
+    migrated_sqlite,  # noqa: F401  (built once per session)
+)
 from tests.support.demo_server import served_demo  # noqa: F401  (a fixture shared by the session)
 from tests.support.web import AuthActions
 
@@ -61,8 +71,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
 
 
 @pytest.fixture
-def app(db_url: str, tmp_path: Path):
-    """The app on a fresh instance folder, its database migrated from empty."""
+def app(request: pytest.FixtureRequest, db_url: str, tmp_path: Path):
+    """The app on a fresh instance folder, its database migrated from empty (on SQLite, a
+    copy of the session's ``migrated_sqlite``); or, for a test marked
+    ``from_template("fixture")``, on its own copy of the instance that fixture built
+    (``built_demo``: the demo loaded)."""
+    template = request.node.get_closest_marker("from_template")
+    if template is not None:
+        assert db_url.startswith("sqlite:"), "a built instance is copied on SQLite only"
+        copy_instance(request.getfixturevalue(template.args[0]), tmp_path)
+    elif db_url.startswith("sqlite:///"):
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"),
+                        db_url.removeprefix("sqlite:///"))
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": db_url,
                       "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": True,
                       "JOB_RUNNER": "manual"},
@@ -91,21 +111,13 @@ def auth(app, client) -> AuthActions:
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    """One app per test module with the demo's year loaded (records, PDFs, published issues):
-    for tests that read; writes must not disturb the other tests of the module. The former
-    title (tests/test_past_issues.py, and the served demo) is left out: these tests count the
-    Sơn La year."""
+def demo_app(request: pytest.FixtureRequest, tmp_path_factory):
+    """One app per test module with the demo's year loaded (records, PDFs, published issues),
+    on the module's own copy of the session's built demo: for tests that read; writes must
+    not disturb the other tests of the module. The former title is left out (these tests
+    count the Sơn La year): see ``built_demo_with_former_title``."""
     folder = tmp_path_factory.mktemp("demo")
-    app = create_app({"TESTING": True, "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": False,
-                      "JOB_RUNNER": "manual",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'gazette.sqlite3'}"},
-                     instance=folder / "instance")
-    with app.app_context():
-        flask_migrate.upgrade()
-    result = app.test_cli_runner().invoke(args=["demo", "--no-former-title"])
-    assert result.exit_code == 0, result.output
+    copy_instance(request.getfixturevalue("built_demo"), folder)
+    app = app_in(folder, BUILD_CONFIG)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close(app)

@@ -187,6 +187,7 @@ def test_staff_news_reaches_the_app(app, auth):
     assert titles == ["Lịch phát hành Công báo tháng 12"]
 
 
+@pytest.mark.xdist_group("redis")  # flushes the test Redis: never beside the other user
 def test_rate_limits_shared_through_redis(tmp_path):
     """Two app processes (two apps here) on one Redis count one client's requests together."""
     import redis

@@ -17,7 +17,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("served_demo")]  # one worker serves it
 BIN = Path(sys.executable).parent
 PACKAGE = "gazette_api_client"
 # Free-form maps by design: a hit's highlights (field → text), an error's refused fields.

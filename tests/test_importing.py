@@ -35,6 +35,8 @@ from tests.support.past_issues import (
     scanned,
 )
 
+pytestmark = pytest.mark.xdist_group("importing")  # the issues LibreOffice lays out, once
+
 
 def ranges(result: ImportedIssue) -> dict[str, tuple[int, int]]:
     return {d.notation: (d.first_page, d.last_page) for d in result.documents}

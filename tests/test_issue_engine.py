@@ -16,8 +16,9 @@ from issues.ordering import order_documents
 from print_templates import Masthead
 from tests.support.issues import issue_documents, odd_size_pdf, page_texts
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("qpdf"),
-                                reason="poppler-utils and qpdf are needed (make test installs)")
+pytestmark = [pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("qpdf"),
+                                 reason="poppler-utils and qpdf are needed (make test installs)"),
+              pytest.mark.xdist_group("issue_engine")]  # the module's issue composed once
 ISSUE_DATE = date(2026, 8, 10)
 
 

@@ -21,7 +21,8 @@ from print_templates import Masthead
 REFERENCES = Path(__file__).parent / "reference"
 # Share of pixels, inside the cropped region, that differ by more than a third of full scale.
 TOLERANCE = 0.002
-pytestmark = pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils needed")
+pytestmark = [pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils needed"),
+              pytest.mark.xdist_group("issue_rendering")]  # the module's volume built once
 
 ABSTRACT = ("Về việc kiện toàn Hội đồng thẩm định bảng giá đất; hướng dẫn ở bản Đông Hệ, "
             "giữ ổn định nguồn nước; Điều chỉnh quyết toán ngân sách")

@@ -18,7 +18,8 @@ from tests.support.servers import Browser, start_gunicorn, stop
 from tests.support.servers import flask as run_flask
 from tests.support.web import PASSWORDS
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow,
+              pytest.mark.xdist_group("redis")]  # the test Redis, which test_api flushes
 
 
 def test_two_servers_share_one_database(tmp_path):

@@ -12,6 +12,7 @@ from search_index.analysis import fold, index_terms, notation_forms, query_notat
 from search_index.model import MAX_PAGE_SIZE, SearchQuery
 from tests.support.search import expected_ids, make_backend, relevance_queries, search_documents
 
+pytestmark = pytest.mark.xdist_group("search_engine")  # each backend's index built once
 BACKENDS = ["tantivy", "whoosh", "postgres"]
 # Floors for the relevance queries (measured: see the printed figures); a notation typed in
 # any form must always come first, the province's organ first when several issuers share it,

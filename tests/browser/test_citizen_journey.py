@@ -1,13 +1,15 @@
 """A citizen finds a document without accents, opens it, downloads its PDF, reads an issue's
-contents and follows a link to a page, sends feedback; staff log in and answer it.
-Screenshots at phone and desktop width go to test-artifacts/."""
+contents and follows a link to a page, sends feedback; staff log in and answer it, on the
+test's own copy of the session's built demo (`flask demo` run again there only prints the
+admin's password). Screenshots at phone and desktop width go to test-artifacts/."""
 import pytest
 
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.from_template("built_demo")
 def test_citizen_and_staff_journey(app, runner, live_server, browser, screenshot_dir):
-    output = runner.invoke(args=["demo"]).output
+    output = runner.invoke(args=["demo", "--no-former-title"]).output
     password = output.strip().splitlines()[-1].split("password: ")[1]
     for width, name in ((390, "phone"), (1280, "desktop")):
         context = browser.new_context(viewport={"width": width, "height": 900},

@@ -1,10 +1,11 @@
 """The public pages on a phone (390 px) and a desktop (1366 px): nothing scrolls sideways, the
 document page shows the document's text and draws its PDF pages with pdf.js (phones do not
 show PDFs inline), and the Content-Security-Policy blocks nothing the site uses.
-Screenshots go to test-artifacts/ (layout-<page>-<width>.png)."""
+On the test's own copy of the session's built demo. Screenshots go to test-artifacts/
+(layout-<page>-<width>.png)."""
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.from_template("built_demo_with_former_title")]
 
 PAGES = {
     "home": "/",

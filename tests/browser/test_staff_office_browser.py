@@ -1,9 +1,10 @@
 """The staff side at a real office's volume, in Debian's Chromium at a phone's width (390 px)
 and a desktop's (1366 px): on the demo with ~150 more documents waiting (the demo has published
-all it holds), staff compose an issue from the full queue in at most 8 clicks or keystrokes,
-counted here; then every staff page is opened at both widths: none scrolls sideways, none shows
-English codes, Python reprs or raw hashes, and a full-page screenshot of each is saved to
-test-artifacts/ (staff-<page>-<width>.png)."""
+all it holds; the office is built once for the module and each test has its own copy), staff
+compose an issue from the full queue in at most 8 clicks or keystrokes, counted here; then
+every staff page is opened at both widths: none scrolls sideways, none shows English codes,
+Python reprs or raw hashes, and a full-page screenshot of each is saved to test-artifacts/
+(staff-<page>-<width>.png)."""
 from __future__ import annotations
 
 import json
@@ -22,9 +23,11 @@ from gazette_app.services.documents import attach_pdf
 from gazette_app.services.records import import_records
 from gazette_app.services.users import create_user
 from gazette_app.vocabulary import AUDIT_FIELDS
+from tests.support.demo_instance import BUILD_CONFIG, app_in, close, copy_instance
 from tests.support.web import PASSWORDS
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.from_template("office_template"),
+              pytest.mark.xdist_group("staff_office")]  # its office built once, on one worker
 
 READY = 150
 MAX_ACTIONS = 8
@@ -110,10 +113,27 @@ def _fits_and_reads_as_vietnamese(page, name: str, width: int, folder: Path) -> 
     assert not CODE.search(text), (name, CODE.search(text).group(0))
 
 
+@pytest.fixture(scope="module")
+def ready_office(built_demo: Path, tmp_path_factory) -> tuple[Path, dict[int, int]]:
+    """The office built once for the module on a copy of the session's demo: (its folder,
+    {waiting document id: pages}); each test's app starts on its own copy of that folder."""
+    folder = tmp_path_factory.mktemp("office")
+    copy_instance(built_demo, folder)
+    app = app_in(folder, BUILD_CONFIG)
+    pages = _bring_ready_documents(app, tmp_path_factory.mktemp("office-pdfs"), READY)
+    close(app)
+    return folder, pages
+
+
+@pytest.fixture(scope="module")
+def office_template(ready_office) -> Path:
+    return ready_office[0]
+
+
 @pytest.fixture
-def office(app, runner, tmp_path):
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    return _bring_ready_documents(app, tmp_path, READY)
+def office(app, ready_office) -> dict[int, int]:
+    """The waiting documents of the test's own office (``app``, copied from the template)."""
+    return ready_office[1]
 
 
 def test_compose_from_the_full_queue_in_a_handful_of_actions(app, office, live_server, browser,
