@@ -20,7 +20,8 @@ from gazette_app.services.records import import_records
 from tests.support.issues import issue_documents, records
 
 ADMIN_ONLY = {"staff.users", "staff.update_account"}
-APPROVER_ONLY = {"staff.approve_issue", "staff.unapprove_issue", "staff.publish_issue"}
+APPROVER_ONLY = {"staff.approve_issue", "staff.unapprove_issue", "staff.publish_issue",
+                 "staff.upload_past_issue", "staff.confirm_past_entry"}
 # The API's only write: citizens' feedback from the app, public by design and rate-limited.
 PUBLIC_API_WRITES = {"api.feedback"}
 SAMPLE_ARGS = {"int": 1, "any": "print", "default": "x"}
