@@ -24,7 +24,7 @@ from limits import parse_many
 from .clock import parse_dates
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SEARCH_BACKENDS = ("tantivy", "whoosh", "postgres")
+SEARCH_BACKENDS = ("tantivy", "whoosh", "tantivy-replica", "postgres")
 
 Reader = Callable[[str], Any]
 # A default computed from the instance folder and the settings read before it.
@@ -193,6 +193,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GAZETTE_CORS_ORIGINS", "GAZETTE_CORS_ORIGINS", "*"),
     Setting("GAZETTE_SEARCH_BACKEND", "SEARCH_BACKEND", "tantivy", one_of(*SEARCH_BACKENDS),
             older_names=("SEARCH_BACKEND",)),
+    # tantivy-replica (several servers): how often each process looks for changes made
+    # through other servers, how long a missing change number is waited for, and how many
+    # days the change log is kept (a server away longer rebuilds its index).
+    Setting("GAZETTE_SEARCH_REPLICA_POLL_SECONDS", "SEARCH_REPLICA_POLL_SECONDS", "0.5",
+            seconds(0.05, 60)),
+    Setting("GAZETTE_SEARCH_REPLICA_GAP_SECONDS", "SEARCH_REPLICA_GAP_SECONDS", "300",
+            seconds(5, 86_400)),
+    Setting("GAZETTE_SEARCH_CHANGE_LOG_DAYS", "SEARCH_CHANGE_LOG_DAYS", "7",
+            whole_number(1, 3650)),
     # The content-addressed file store; on several servers, one shared path (NFS).
     Setting("GAZETTE_FILE_STORE", "FILE_STORE", _in_instance("store"),
             older_names=("GAZETTE_STORE",)),

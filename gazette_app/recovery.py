@@ -33,8 +33,8 @@ from sqlalchemy import CursorResult, func, select, update
 from .extensions import db
 from .faults import FAULT_ENV  # noqa: F401  (the fault tests' variable, named here too)
 from .jobs import requeue_stale
-from .models import Document, Job, SearchOutbox, public_documents
-from .search import drain, get_backend, reindex, reindex_marker
+from .models import Document, Job, public_documents
+from .search import drain, get_backend, index_work_waiting, reindex, reindex_marker
 from .services.statuses import ensure_scheduled
 from .services.volumes import references
 from .storage import get_store, owner_of, work_root
@@ -140,7 +140,7 @@ def repair_index() -> tuple[int, int | None]:
     if reindex_marker().exists():
         log.warning("a search index rebuild was interrupted; rebuilding")
         return 0, reindex()
-    applied = drain() if db.session.scalar(select(SearchOutbox.id).limit(1)) else 0
+    applied = drain() if index_work_waiting() else 0
     if _index_differs():
         time.sleep(1)
         if _index_differs():  # not a commit in flight
@@ -153,7 +153,7 @@ def _index_differs() -> bool:
     """The index's count differs from the database's while no index work is waiting (another
     server may be between its commit and its index update: then the outbox is not empty)."""
     db.session.rollback()  # a fresh snapshot of the database
-    if db.session.scalar(select(SearchOutbox.id).limit(1)) is not None:
+    if index_work_waiting():
         return False
     return get_backend().count() != index_expected()
 

@@ -21,21 +21,22 @@ from typing import cast
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import Table, delete, event, insert, inspect, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from werkzeug.local import LocalProxy
 
 from search_index.backend import SearchBackend
-from search_index.model import SearchDocument
 
 from .extensions import db
 from .faults import checkpoint
-from .models import Document, IssueEntry, IssueState, SearchLog, SearchOutbox, public_documents
+from .models import Document, SearchLog, SearchOutbox
 from .models.types import utcnow
+from .search_documents import BATCH, apply_documents, index_public
+from .search_replica import Replica, follow_forever
 
 log = logging.getLogger(__name__)
 SEARCH_ATTRIBUTES = ("notation", "abstract", "body_text", "issuer_id", "doc_type", "legal",
                      "signer", "field", "status", "issued", "year", "state", "review")
-DRAIN_BATCH = 2000
+DRAIN_BATCH = BATCH
 
 
 class SearchLogBuffer:
@@ -84,7 +85,9 @@ def flush_search_log(app: Flask) -> int:
 
 def get_backend() -> SearchBackend:
     """The configured backend, one per app: SEARCH_BACKEND tantivy (default, embedded),
-    whoosh (embedded, pure Python) or postgres (the app's database; for several servers)."""
+    whoosh (embedded, pure Python), tantivy-replica (several servers: an embedded index per
+    server following the database's change log, ``search_replica``) or postgres (the app's
+    database; several servers, slower at scale)."""
     backend = current_app.extensions.get("gazette_search")
     if backend is None:
         with _BACKEND_LOCK:  # the first requests of a threaded worker arrive together
@@ -108,16 +111,62 @@ def _open_backend() -> SearchBackend:
         elif kind == "whoosh":
             from search_index.whoosh_backend import WhooshBackend
             backend = WhooshBackend(folder / "search-index")
-        elif kind == "tantivy":
-            from search_index.tantivy_backend import OlderSchema, TantivyBackend
-            try:
-                backend = TantivyBackend(folder / "search-tantivy")
-            except OlderSchema as error:  # an upgrade changed the schema: rebuild it
-                backend = _rebuilt_tantivy(folder / "search-tantivy", error, TantivyBackend)
+        elif kind in ("tantivy", "tantivy-replica"):
+            backend = _tantivy(folder / ("search-tantivy" if kind == "tantivy"
+                                         else "search-replica"))
+            if kind == "tantivy-replica":
+                current_app.extensions["gazette_search_replica"] = _replica(backend)
         else:
             raise RuntimeError(f"SEARCH_BACKEND={kind!r}: use tantivy, whoosh or postgres")
         current_app.extensions["gazette_search"] = backend
     return backend
+
+
+def _tantivy(directory: Path) -> SearchBackend:
+    from search_index.tantivy_backend import OlderSchema, TantivyBackend
+    try:
+        return TantivyBackend(directory)
+    except OlderSchema as error:  # an upgrade changed the schema: rebuild it
+        return _rebuilt_tantivy(directory, error, TantivyBackend)
+
+
+def _replica(backend: SearchBackend) -> Replica:
+    if db.engine.dialect.name != "postgresql":  # numbers must be handed out by a sequence
+        raise RuntimeError("SEARCH_BACKEND=tantivy-replica needs DATABASE_URL on PostgreSQL")
+    config = current_app.config
+    return Replica(backend, Path(current_app.instance_path) / "search-replica",
+                   patience=config["SEARCH_REPLICA_GAP_SECONDS"],
+                   keep_days=config["SEARCH_CHANGE_LOG_DAYS"])
+
+
+def get_replica() -> Replica | None:
+    """This server's follower of the change log, in the tantivy-replica mode."""
+    if current_app.config["SEARCH_BACKEND"] != "tantivy-replica":
+        return None
+    get_backend()
+    return current_app.extensions["gazette_search_replica"]
+
+
+def start_following(app: Flask) -> None:
+    """Start this process's follower thread (tantivy-replica mode), once per process: a
+    change committed through another server reaches this one within a poll interval."""
+    if app.config["SEARCH_BACKEND"] != "tantivy-replica" or \
+            "gazette_search_follower" in app.extensions:
+        return
+    stop = threading.Event()
+
+    def catch_up() -> None:
+        with app.app_context():
+            replica = get_replica()
+            if replica is not None:
+                replica.catch_up(db.engine, wait=False)
+
+    thread = threading.Thread(target=follow_forever, name="search-replica", daemon=True,
+                              args=(catch_up, lambda: app.config["SEARCH_REPLICA_POLL_SECONDS"],
+                                    stop))
+    app.extensions["gazette_search_follower"] = stop
+    thread.start()
+    atexit.register(stop.set)
 
 
 def _rebuilt_tantivy(directory: Path, error: Exception, backend_class) -> SearchBackend:
@@ -136,49 +185,33 @@ def _rebuilt_tantivy(directory: Path, error: Exception, backend_class) -> Search
     return backend_class(directory)
 
 
-def to_search_document(document: Document, entry: IssueEntry | None) -> SearchDocument:
-    published = entry is not None and entry.issue.state == IssueState.PUBLISHED
-    return SearchDocument(
-        id=document.id, notation=document.notation, abstract=document.abstract,
-        body=document.body_text or "", issuer=document.issuer.name,
-        issuer_code=document.issuer.code, doc_type=document.doc_type, legal=document.legal,
-        signer=document.signer or "", field=document.field or "", status=document.status,
-        issued=document.issued, year=document.year,
-        issue_numbers=tuple(entry.issue.number_list) if published and entry is not None else (),
-        issue_year=entry.issue.year if published and entry is not None else None,
-        page=(entry.issue.first_page + entry.start_page - 1)
-        if published and entry is not None and entry.start_page else None,
-        gazette=entry.issue.title.slug if published and entry is not None else "")
-
-
-def _entries(session: Session, ids: list[int]) -> dict[int, IssueEntry]:
-    rows = session.scalars(select(IssueEntry).where(IssueEntry.document_id.in_(ids))).all()
-    return {row.document_id: row for row in rows}
-
-
 def drain() -> int:
-    """Bring the index up to date with the outbox; returns how many documents were handled."""
+    """Bring the index up to date with the outbox; returns how many documents were handled.
+    With one index (the embedded backends on one server, or PostgreSQL) applied rows are
+    deleted; with a replica per server each server follows the log (``search_replica``)."""
     checkpoint("index.drain")
-    backend, handled = get_backend(), 0
+    backend, replica = get_backend(), get_replica()
+    if replica is not None:
+        return replica.catch_up(db.engine)
+    handled = 0
     with Session(db.engine) as session:
         while True:
             rows = session.execute(select(SearchOutbox.id, SearchOutbox.document_id)
                                    .order_by(SearchOutbox.id).limit(DRAIN_BATCH)).all()
             if not rows:
                 return handled
-            ids = sorted({row.document_id for row in rows})
-            documents = session.scalars(select(Document).where(Document.id.in_(ids))
-                                        .options(selectinload(Document.issuer))).all()
-            keep = [d for d in documents if d.is_public]
-            entries = _entries(session, [d.id for d in keep])
-            backend.index(to_search_document(d, entries.get(d.id)) for d in keep)
-            gone = set(ids) - {d.id for d in keep}
-            if gone:
-                backend.delete(gone)
+            handled += apply_documents(backend, session, {row.document_id for row in rows})
             session.execute(delete(SearchOutbox).where(
                 SearchOutbox.id.in_([row.id for row in rows])))
             session.commit()
-            handled += len(ids)
+
+
+def index_work_waiting() -> bool:
+    """Whether the outbox holds changes the index has not applied yet."""
+    replica = get_replica()
+    if replica is not None:
+        return replica.waiting(db.engine)
+    return db.session.scalar(select(SearchOutbox.id).limit(1)) is not None
 
 
 def reindex_marker() -> Path:
@@ -193,24 +226,16 @@ def reindex(progress=None) -> int:
     again by ``recovery.recover``."""
     marker = reindex_marker()
     marker.touch()
-    backend = get_backend()
+    backend, replica = get_backend(), get_replica()
+    if replica is not None:  # this server's index only; the log is every server's
+        total = replica.rebuild(db.engine, progress)
+        marker.unlink(missing_ok=True)
+        return total
     backend.clear()
     checkpoint("reindex.cleared")
-    total = 0
     with Session(db.engine) as session:
         session.execute(delete(SearchOutbox))
-        last_id = 0
-        while True:
-            documents = session.scalars(select(Document).where(
-                Document.id > last_id, public_documents()).order_by(Document.id)
-                .limit(DRAIN_BATCH).options(selectinload(Document.issuer))).all()
-            if not documents:
-                break
-            entries = _entries(session, [d.id for d in documents])
-            total += backend.index(to_search_document(d, entries.get(d.id)) for d in documents)
-            last_id = documents[-1].id
-            if progress:
-                progress(len(documents))
+        total = index_public(backend, session, progress)
         session.commit()
     marker.unlink(missing_ok=True)
     return total
@@ -273,7 +298,8 @@ def init_app(app: Flask) -> None:
             return
         app.extensions["gazette_search_caught_up"] = True
         try:
-            if db.session.scalar(select(SearchOutbox.id).limit(1)) is not None:
+            start_following(app)
+            if index_work_waiting():
                 drain()
         except Exception:  # noqa: BLE001 - never block pages on the index
             log.exception("Search catch-up failed")

@@ -46,7 +46,7 @@ def test_wrong_values_are_all_named_at_once(tmp_path):
     for variable in environ:
         assert variable in message, (variable, message)
     assert "'abc' is not a whole number" in message
-    assert "'elastic' is not one of tantivy, whoosh, postgres" in message
+    assert "'elastic' is not one of tantivy, whoosh, tantivy-replica, postgres" in message
 
 
 def test_older_variable_names_are_still_read(tmp_path):
