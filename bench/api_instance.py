@@ -36,7 +36,7 @@ from gazette_app.services.records import build_document, get_or_create_issuer  #
 from search_index import postgres_backend, tantivy_backend  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
-BUILD_BATCH = 2000  # = gazette_app.search.DRAIN_BATCH: one index commit per batch
+BUILD_BATCH = 2000  # = gazette_app.search_documents.BATCH: one index commit per batch
 BUILD_VERSION = "1"  # bump when the way instances are built changes
 
 

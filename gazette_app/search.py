@@ -26,6 +26,7 @@ from werkzeug.local import LocalProxy
 
 from search_index.backend import SearchBackend
 
+from .config import SEARCH_BACKENDS
 from .extensions import db
 from .faults import checkpoint
 from .models import Document, SearchLog, SearchOutbox
@@ -36,7 +37,6 @@ from .search_replica import Replica, follow_forever
 log = logging.getLogger(__name__)
 SEARCH_ATTRIBUTES = ("notation", "abstract", "body_text", "issuer_id", "doc_type", "legal",
                      "signer", "field", "status", "issued", "year", "state", "review")
-DRAIN_BATCH = BATCH
 
 
 class SearchLogBuffer:
@@ -112,12 +112,13 @@ def _open_backend() -> SearchBackend:
             from search_index.whoosh_backend import WhooshBackend
             backend = WhooshBackend(folder / "search-index")
         elif kind in ("tantivy", "tantivy-replica"):
-            backend = _tantivy(folder / ("search-tantivy" if kind == "tantivy"
-                                         else "search-replica"))
+            directory = folder / ("search-tantivy" if kind == "tantivy" else "search-replica")
+            backend = _tantivy(directory)
             if kind == "tantivy-replica":
-                current_app.extensions["gazette_search_replica"] = _replica(backend)
+                current_app.extensions["gazette_search_replica"] = _replica(backend, directory)
         else:
-            raise RuntimeError(f"SEARCH_BACKEND={kind!r}: use tantivy, whoosh or postgres")
+            choices = ", ".join(SEARCH_BACKENDS)
+            raise RuntimeError(f"SEARCH_BACKEND={kind!r}: use one of {choices}")
         current_app.extensions["gazette_search"] = backend
     return backend
 
@@ -130,12 +131,11 @@ def _tantivy(directory: Path) -> SearchBackend:
         return _rebuilt_tantivy(directory, error, TantivyBackend)
 
 
-def _replica(backend: SearchBackend) -> Replica:
+def _replica(backend: SearchBackend, directory: Path) -> Replica:
     if db.engine.dialect.name != "postgresql":  # numbers must be handed out by a sequence
         raise RuntimeError("SEARCH_BACKEND=tantivy-replica needs DATABASE_URL on PostgreSQL")
     config = current_app.config
-    return Replica(backend, Path(current_app.instance_path) / "search-replica",
-                   patience=config["SEARCH_REPLICA_GAP_SECONDS"],
+    return Replica(backend, directory, patience=config["SEARCH_REPLICA_GAP_SECONDS"],
                    keep_days=config["SEARCH_CHANGE_LOG_DAYS"])
 
 
@@ -197,7 +197,7 @@ def drain() -> int:
     with Session(db.engine) as session:
         while True:
             rows = session.execute(select(SearchOutbox.id, SearchOutbox.document_id)
-                                   .order_by(SearchOutbox.id).limit(DRAIN_BATCH)).all()
+                                   .order_by(SearchOutbox.id).limit(BATCH)).all()
             if not rows:
                 return handled
             handled += apply_documents(backend, session, {row.document_id for row in rows})
